@@ -1,0 +1,8 @@
+/** A sub-command module: `run` gets the arguments after the command name and resolves to the exit code. */
+export interface CommandModule {
+  run(argv: string[]): Promise<number>;
+}
+
+/** The registry of sub-commands; add one line per command. */
+export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+};
