@@ -1,0 +1,41 @@
+# Modsvar — make targets. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages the tests use: sipp (SIPREC end-to-end over UDP), real recorded speech, sox/espeak-ng
+# (fixture and demo audio).
+DEBIAN_TEST_PACKAGES := sip-tester pocketsphinx-testdata sox espeak-ng
+
+.PHONY: help setup deps test serve bench eval models typecheck
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+deps: ## install the Debian packages the tests need (apt-get; skipped when already present)
+	@missing=""; for p in $(DEBIAN_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+node_modules/.package-lock.json: package-lock.json package.json
+	ONNXRUNTIME_NODE_INSTALL=skip npm ci
+	@touch $@
+
+setup: deps node_modules/.package-lock.json ## install everything (Debian packages, npm packages from the lock file) and build
+
+test: setup ## run the whole test suite
+	npm test
+
+typecheck: setup ## type-check product code
+	npx tsc -p tsconfig.json --noEmit
+
+serve: node_modules/.package-lock.json ## run the sidecar with config/modsvar.yaml (+ MODSVAR_* environment)
+	node dist/sidecar/bin/modsvar.js serve
+
+bench: setup ## print throughput and latency figures
+	npm run bench
+
+eval: setup ## print detection macro-F1 and retrieval recall@5 on the dev sets
+	npm run eval
