@@ -61,6 +61,14 @@ export interface SessionStream {
   remotePort: number;
   /** Packet time in ms from `a=ptime`, when given. */
   ptimeMs?: number;
+  /** Our RTP port for this stream in the answer (even, from the configured range); absent when rejected (port 0). */
+  localPort?: number;
+  /** True when this stream is paused: offered `a=inactive`/`a=recvonly`, or `c=` 0.0.0.0 (RFC 3264 §8.4). */
+  held?: boolean;
+  /** Why the stream was answered with port 0 (not audio, no decodable codec, SRTP, port 0 offered). */
+  rejectedReason?: string;
+  /** The metadata `<stream>` id bound to this stream's label (RFC 7865 §6.6), when metadata gave one. */
+  metadataStreamId?: string;
 }
 
 /** What a SIPREC request says about the recording session. */
@@ -77,6 +85,96 @@ export interface SessionDescription {
   hold: boolean;
   participants: Participant[];
   streams: SessionStream[];
-  /** Non-fatal oddities, one sentence each (e.g. "metadata is not well-formed XML; streams taken from SDP"). */
+  /** Non-fatal oddities, one sentence each (e.g. "metadata declares stream label 2 that the SDP does not offer"). */
   warnings: string[];
+  /**
+   * Metadata `<stream>` ids → labels as last declared (RFC 7865 §6.6), including streams the SDP does not carry;
+   * a later `partial` update (RFC 7865 §5.1, `datamode`) refers to streams by these ids.
+   */
+  metadataStreams?: Record<string, string>;
+  /** Our SDP origin (`o=` sess-id and sess-version, RFC 4566 §5.2); each new answer in the dialog bumps the version. */
+  answerOrigin?: { sessionId: string; version: number };
+}
+
+/**
+ * What an in-dialog request changed in a recording session. A request may make several changes; they are
+ * reported in this order: ended, streams-removed, streams-added, participants-changed, hold, resume,
+ * metadata-updated. `none` when nothing changed (a session refresh, OPTIONS, an identical re-INVITE).
+ */
+export type SessionChange =
+  /** Nothing the recording cares about changed. */
+  | { type: 'none' }
+  /** BYE or CANCEL: drain and close every stream. `reason` is the method (`bye`, `cancel`). */
+  | { type: 'ended'; reason: 'bye' | 'cancel' }
+  /** New m=audio lines were accepted: open pipelines for these labels (their `localPort`s are in the session). */
+  | { type: 'streams-added'; labels: string[] }
+  /** m= lines now have port 0 or disappeared: drain and close these labels and release their ports. */
+  | { type: 'streams-removed'; labels: string[] }
+  /** Participants joined, left or changed (transfer), or a stream changed owner; roles may differ. */
+  | { type: 'participants-changed'; added: string[]; removed: string[]; reassignedLabels: string[] }
+  /** These streams went on hold (`a=inactive`, `recvonly`, `c=0.0.0.0`); `all` when the whole session is held. */
+  | { type: 'hold'; labels: string[]; all: boolean }
+  /** These streams came off hold. */
+  | { type: 'resume'; labels: string[] }
+  /** New metadata arrived (e.g. an UPDATE with only rs-metadata) without changing streams or participants. */
+  | { type: 'metadata-updated' };
+
+/**
+ * The minimal SIP request the SIPREC logic reads, independent of drachtio-srf. Built by `sip-message.ts`
+ * from raw text (`modsvar inspect`) or from a drachtio `req` (the server), so both read the same thing.
+ */
+export interface SipRequestLike {
+  /** Upper-case method, e.g. `INVITE`. */
+  method: string;
+  /** Request-URI as sent. */
+  uri: string;
+  /**
+   * Header values by lower-case full name (compact forms expanded, RFC 3261 §7.3.3); folded lines joined with
+   * one space (§7.3.1); repeated headers joined with `,` (§7.3.1).
+   */
+  headers: Record<string, string>;
+  /** The message body, exactly as received (Content-Length applied); `''` when none. */
+  body: string;
+  /** Network address the request came from (drachtio `req.source_address`), for the `sip.allowedSources` ACL. */
+  sourceAddress?: string;
+}
+
+/** The final SIP response the SIPREC logic decided on. */
+export interface SiprecResponse {
+  /** SIP status code (RFC 3261 §21). `0` only for ACK: an ACK is never answered (RFC 3261 §17.2.1). */
+  status: number;
+  /** Reason phrase. */
+  reason: string;
+  /** Headers to add, by canonical name: `Warning` (`399 <host> "<text>"`, RFC 3261 §20.43), `Retry-After`, `Content-Type`, `Accept`, `Allow`. */
+  headers: Record<string, string>;
+  /** Our SDP (answer, or offer for a request without SDP), when the response carries one. */
+  sdp?: string;
+}
+
+/** Result of `interpretInitialInvite`: the response and, for a 2xx, the session to record. */
+export interface SiprecDecision {
+  response: SiprecResponse;
+  /** The recording session; present on a 2xx, and on a 488 when the offer could be read (for logs). */
+  session?: SessionDescription;
+  /** RTP ports taken from `leasePorts` for this answer; the caller releases them if it does not send a 2xx. */
+  leasedPorts: number[];
+  /** Non-fatal oddities (also in `session.warnings`) and, on a failure, the reason. */
+  warnings: string[];
+  /** Stable error code on a failure (e.g. `SIPREC_BAD_MULTIPART`), absent on success. */
+  errorCode?: string;
+}
+
+/** Result of `interpretInDialog`: the response, the session after the request, and what changed. */
+export interface InDialogDecision {
+  response: SiprecResponse;
+  /** The session after the request; the unchanged current session when the request is refused. */
+  session: SessionDescription;
+  /** The first entry of `changes`, or `{ type: 'none' }`. */
+  change: SessionChange;
+  /** Every change, in the order documented on {@link SessionChange}. */
+  changes: SessionChange[];
+  /** New RTP ports leased for added streams; the caller releases them if it does not send a 2xx. */
+  leasedPorts: number[];
+  warnings: string[];
+  errorCode?: string;
 }
