@@ -1,0 +1,270 @@
+import Srf from 'drachtio-srf';
+import type { Logger } from 'pino';
+import type { ModsvarConfig } from '../config/schema.js';
+import { EnhancedEmitter } from '../core/enhanced-emitter.js';
+import { ModsvarError, SiprecError } from '../core/errors.js';
+import { withDeadline } from './deadline.js';
+import type { RecordingServer } from './recording-server.js';
+import { interpretInitialInvite } from './siprec-request.js';
+import type { SiprecResponse } from './siprec-types.js';
+import {
+  adaptDialog, sendResponse, toError, toSipRequestLike,
+  type SrfDialogLike, type SrfRequestLike, type SrfResponseLike,
+} from './srf-adapters.js';
+
+/** The slice of drachtio-srf 5.0.x we use (its bundled typings lack `options`, `bye`, 4-argument `use`). */
+interface SrfLike {
+  connect(opts: Record<string, unknown>): unknown;
+  disconnect(): void;
+  invite(handler: (req: SrfRequestLike, res: SrfResponseLike, next: (err?: unknown) => void) => void): void;
+  options(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
+  bye(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
+  update(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
+  use(handler: (err: unknown, req: SrfRequestLike, res: SrfResponseLike, next: () => void) => void): void;
+  createUAS(req: SrfRequestLike, res: SrfResponseLike, opts: { localSdp?: string; headers?: Record<string, string> }): Promise<SrfDialogLike>;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Options of {@link SrfApp}. */
+export interface SrfAppOptions {
+  drachtio: ModsvarConfig['drachtio'];
+  recordings: RecordingServer;
+  /** Host named in our Warning headers (RFC 3261 §20.43); default `sip.mediaAddress`-like `modsvar`. */
+  warnAgent?: string;
+  logger: Logger;
+}
+
+/** Connection events of the app. */
+export type SrfAppEvents = {
+  /** Authenticated to drachtio-server and routes sent; `reconnected` after an outage. */
+  connected: [{ hostport: string; reconnected: boolean; downMs?: number }];
+  /** The control connection dropped; calls in progress go on, srf re-dials with backoff. */
+  disconnected: [];
+  /** drachtio-server rejected the shared secret. */
+  'auth-failed': [];
+};
+
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO';
+const ACCEPT = 'application/sdp, application/rs-metadata+xml, application/rs-metadata, multipart/mixed';
+
+/**
+ * The SIPREC recording server on drachtio (the only module that imports drachtio-srf): connects to
+ * drachtio-server, routes new INVITEs through `interpretInitialInvite` into a {@link RecordingSession},
+ * answers OPTIONS, and hands in-dialog requests to the session through its dialog. Every INVITE path
+ * ends in a final response with one log line: refusals carry the decision's Warning; unexpected errors go
+ * through one 4-argument error middleware (500 + Warning). Each srf transaction runs under
+ * `drachtio.transactionTimeoutMs`, since srf has no timeouts of its own.
+ *
+ * Reconnection is srf's own (drachtio-srf lib/wire-protocol.js): after a drop it re-dials after ≈255 ms,
+ * ×1.7 per attempt, capped here at `drachtio.reconnectMaxMs`, re-authenticates and re-sends every route;
+ * dialogs and recording sessions survive the outage. The log says once when the server goes away and
+ * once when it is back (with the outage length), and names a rejected secret without printing it.
+ */
+export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
+  #opts: SrfAppOptions;
+  #log: Logger;
+  #srf: SrfLike;
+  #connected = false;
+  #everConnected = false;
+  #lostAtMs?: number;
+  #attempts = 0;
+  #authFailures = 0;
+  #stopping = false;
+  #started = false;
+
+  constructor(options: SrfAppOptions) {
+    super(options.logger);
+    this.#opts = options;
+    this.#log = options.logger.child({ component: 'sip' });
+    this.#srf = new (Srf as unknown as new () => SrfLike)();
+  }
+
+  /** True while authenticated to drachtio-server. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Registers the routes and connects (returns at once; see the `connected` event). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const srf = this.#srf;
+    const { host, port, secret, reconnectMaxMs } = this.#opts.drachtio;
+    srf.on('connect', ((err: Error | null, hostport: string) => this.#onConnect(err, hostport)) as never);
+    srf.on('close', (() => this.#onClose()) as never);
+    srf.on('reconnecting', ((info: { delay: number; attempt: number }) => this.#onReconnecting(info)) as never);
+    srf.on('error', ((err: NodeJS.ErrnoException) => this.#onSocketError(err)) as never);
+    srf.invite((req, res, next) => {
+      this.#onInvite(req, res).catch(next);
+    });
+    srf.options((_req, res) => res.send(200, 'OK', { headers: { Allow: ALLOW, Accept: ACCEPT } }));
+    // BYE/UPDATE for dialogs srf does not know (srf's dialog middleware consumes the known ones first)
+    srf.bye((_req, res) => res.send(481, 'Call/Transaction Does Not Exist', {}));
+    srf.update((_req, res) => res.send(481, 'Call/Transaction Does Not Exist', {}));
+    srf.use((err, req, res, _next) => this.#onError(err, req, res));
+    this.#log.info({ host, port }, 'connecting to drachtio-server');
+    srf.connect({ host, port, secret, reconnect: { retryMaxDelay: reconnectMaxMs } });
+  }
+
+  /** Closes the control connection and stops reconnecting. Sessions are closed by the RecordingServer first. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    try {
+      this.#srf.disconnect();
+    } catch {
+      // srf cannot disconnect while it has no socket (mid-reconnect): stop its retry timer instead
+      const wp = (this.#srf as unknown as { app?: { client?: { wp?: { closing: boolean; reconnectVars?: { retryTimer?: NodeJS.Timeout } } } } }).app?.client?.wp;
+      if (wp) {
+        wp.closing = true;
+        if (wp.reconnectVars?.retryTimer) clearTimeout(wp.reconnectVars.retryTimer);
+      }
+    }
+    this.#connected = false;
+  }
+
+  #onConnect(err: Error | null, hostport: string): void {
+    const { host, port } = this.#opts.drachtio;
+    if (err) {
+      this.#authFailures++;
+      // the real server closes the socket after a bad secret, so srf keeps retrying with backoff
+      if (this.#authFailures === 1 || this.#authFailures % 10 === 0) {
+        this.#log.error({ host, port, failures: this.#authFailures },
+          'drachtio-server rejected our secret: set drachtio.secret (MODSVAR_DRACHTIO__SECRET) to the server\'s; retrying with backoff');
+      }
+      this.safeEmit('auth-failed');
+      return;
+    }
+    this.#connected = true;
+    this.#authFailures = 0;
+    const reconnected = this.#everConnected;
+    this.#everConnected = true;
+    if (this.#lostAtMs !== undefined) {
+      const downMs = Date.now() - this.#lostAtMs;
+      this.#log.info({ host, port, hostport, downMs, attempts: this.#attempts, sessions: this.#opts.recordings.size },
+        'drachtio-server is back: connection restored, routes re-sent, recording sessions kept');
+      this.#lostAtMs = undefined;
+      this.#attempts = 0;
+      this.safeEmit('connected', { hostport, reconnected, downMs });
+      return;
+    }
+    this.#log.info({ host, port, hostport }, 'connected to drachtio-server');
+    this.safeEmit('connected', { hostport, reconnected });
+  }
+
+  #onClose(): void {
+    if (this.#stopping) return;
+    const wasConnected = this.#connected;
+    this.#connected = false;
+    if (this.#lostAtMs === undefined && wasConnected) {
+      this.#lostAtMs = Date.now();
+      this.#log.warn({ host: this.#opts.drachtio.host, port: this.#opts.drachtio.port, sessions: this.#opts.recordings.size,
+        reconnectMaxMs: this.#opts.drachtio.reconnectMaxMs },
+      'drachtio-server is away: control connection lost; recording sessions go on; reconnecting with backoff');
+      this.safeEmit('disconnected');
+    }
+  }
+
+  #onReconnecting(info: { delay: number; attempt: number }): void {
+    this.#attempts = info.attempt;
+    const downMs = this.#lostAtMs === undefined ? undefined : Date.now() - this.#lostAtMs;
+    if (info.attempt % 10 === 0) this.#log.warn({ attempt: info.attempt, delayMs: info.delay, downMs }, 'drachtio-server still unreachable');
+    else this.#log.debug({ attempt: info.attempt, delayMs: info.delay }, 'reconnecting to drachtio-server');
+  }
+
+  #onSocketError(err: NodeJS.ErrnoException): void {
+    // srf retries by itself after a socket error; log the first of an outage
+    if (!this.#everConnected && this.#attempts <= 1) {
+      this.#log.warn({ host: this.#opts.drachtio.host, port: this.#opts.drachtio.port, code: err.code },
+        'drachtio-server unreachable; retrying with backoff');
+    } else this.#log.debug({ code: err.code }, 'drachtio-server socket error');
+  }
+
+  async #onInvite(req: SrfRequestLike, res: SrfResponseLike): Promise<void> {
+    const startMs = Date.now();
+    const timeoutMs = this.#opts.drachtio.transactionTimeoutMs;
+    const log = this.#log.child({ sipCallId: req.get('Call-ID'), source: `${req.source_address}:${req.source_port}` });
+    const recordings = this.#opts.recordings;
+    if (/;\s*tag=/i.test(req.get('To') ?? '')) {
+      await this.#refuse(res, log, { status: 481, reason: 'Call/Transaction Does Not Exist', headers: {} }, 'SIP_UNKNOWN_DIALOG', ['re-INVITE for an unknown dialog']);
+      return;
+    }
+    if (!recordings.accepting) {
+      await this.#refuse(res, log, { status: 503, reason: 'Service Unavailable', headers: { 'Retry-After': '30', Warning: this.#warning('shutting down') } }, 'SIP_SHUTTING_DOWN', []);
+      return;
+    }
+    const decision = interpretInitialInvite(toSipRequestLike(req), recordings.siprecContext());
+    const { response } = decision;
+    if (response.status < 200 || response.status >= 300 || !decision.session) {
+      recordings.releasePorts(decision.leasedPorts);
+      await this.#refuse(res, log, response, decision.errorCode, decision.warnings);
+      return;
+    }
+    res.send(100, 'Trying', {});
+    let session;
+    try {
+      session = recordings.create(decision.session, decision.leasedPorts, log);
+      session.start();
+    } catch (err) {
+      if (!session) recordings.releasePorts(decision.leasedPorts);
+      else await session.close('error');
+      throw err;
+    }
+    let cancelled = false;
+    req.on('cancel', () => {
+      cancelled = true;
+    });
+    const uas = this.#srf.createUAS(req, res, { localSdp: response.sdp, headers: response.headers });
+    let dialog: SrfDialogLike;
+    try {
+      dialog = await withDeadline(uas, timeoutMs, 'sending the 200 OK');
+    } catch (err) {
+      const reason = cancelled || (err as { status?: number }).status === 487 ? 'cancel' : 'error';
+      if (reason === 'error') {
+        uas.then((late) => late.destroy()).catch(() => undefined); // a late dialog is ended at once
+        log.error({ err: toError(err), status: 200 }, 'SIPREC INVITE: the 200 OK was not confirmed; session abandoned');
+      } else log.info({ callId: session.callId }, 'SIPREC INVITE cancelled by the SRC before the session started');
+      await session.close(reason);
+      return;
+    }
+    session.attachDialog(adaptDialog(dialog, timeoutMs, log));
+    const s = session.session;
+    log.info({
+      status: 200, callId: s.callId, callIdSource: s.callIdSource, streams: session.streamLabels,
+      participants: s.participants.map((p) => ({ aor: p.aor, role: p.role })), warnings: decision.warnings,
+      ms: Date.now() - startMs,
+    }, 'SIPREC INVITE accepted: recording session started');
+  }
+
+  async #refuse(res: SrfResponseLike, log: Logger, response: SiprecResponse, code: string | undefined, warnings: string[]): Promise<void> {
+    const line = { status: response.status, reason: response.reason, code, warnings, warning: response.headers.Warning };
+    if (response.status >= 500) log.error(line, 'SIPREC INVITE refused');
+    else log.warn(line, 'SIPREC INVITE refused');
+    try {
+      await sendResponse(res, response, this.#opts.drachtio.transactionTimeoutMs);
+    } catch (err) {
+      log.error({ err }, 'the refusal could not be sent');
+    }
+  }
+
+  /** The one error path: any exception in a handler becomes a final response with a Warning and one log line. */
+  #onError(err: unknown, req: SrfRequestLike, res: SrfResponseLike): void {
+    const e = toError(err);
+    const status = e instanceof SiprecError ? e.sipStatus : 500;
+    const reason = e instanceof SiprecError ? e.sipReason : 'Server Internal Error';
+    const text = e instanceof ModsvarError ? `${e.code}: ${e.message}` : 'internal error';
+    this.#log.error({ err: e, method: req.method, sipCallId: req.get('Call-ID'), status }, `${req.method} failed`);
+    if (res.finalResponseSent) return;
+    try {
+      res.send(status, reason, { headers: { Warning: this.#warning(text) } });
+    } catch (sendErr) {
+      this.#log.error({ err: sendErr }, 'the error response could not be sent');
+    }
+  }
+
+  /** A Warning header value (RFC 3261 §20.43): `399 <agent> "<text>"`, quotes and control characters removed. */
+  #warning(text: string): string {
+    const clean = text.replace(/["\\\r\n]/g, "'").slice(0, 200);
+    return `399 ${this.#opts.warnAgent ?? 'modsvar'} "${clean}"`;
+  }
+}
