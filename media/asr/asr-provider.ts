@@ -177,6 +177,11 @@ export interface AsrSession extends AsyncIterable<AsrEvent> {
   close(reason?: string): void;
   /** ms of audio written so far (the session timeline's current end). */
   readonly writtenMs: number;
+  /**
+   * Resolves `true` once the provider accepted the session (socket open, stream created), `false` if
+   * it failed first (the failure itself arrives as an `error` event). Never rejects.
+   */
+  readonly ready: Promise<boolean>;
 }
 
 /** A speech-recognition provider. */

@@ -113,12 +113,15 @@ class DeepgramSession implements AsrSession {
   #conn: V1Socket | undefined;
   #state: State = 'connecting';
   #wasOpen = false;
+  #gotMetadata = false;
   #preOpen: Uint8Array[] = [];
   #writtenBytes = 0;
   #lastSendAt = Date.now();
   #keepAlive: NodeJS.Timeout | undefined;
   #finishTimer: NodeJS.Timeout | undefined;
   #finishing: Promise<void> | undefined;
+  #readyResolve!: (ok: boolean) => void;
+  readonly ready: Promise<boolean> = new Promise((r) => { this.#readyResolve = r; });
   /** Bytes written after the provider failed, dropped. */
   droppedBytes = 0;
 
@@ -157,6 +160,7 @@ class DeepgramSession implements AsrSession {
     }
     if (this.#isClosed()) return conn.close();
     this.#wasOpen = true;
+    this.#readyResolve(true);
     for (const chunk of this.#preOpen) conn.sendMedia(chunk);
     this.#preOpen = [];
     this.#lastSendAt = Date.now();
@@ -244,6 +248,7 @@ class DeepgramSession implements AsrSession {
   }
 
   #teardown(): void {
+    this.#readyResolve(false);
     clearInterval(this.#keepAlive);
     clearTimeout(this.#finishTimer);
     try {
@@ -262,8 +267,9 @@ class DeepgramSession implements AsrSession {
   #onClose(code: number, reason: string): void {
     // The SDK reports a refused upgrade as close(1000) *before* the error: only an opened socket counts.
     if (!this.#wasOpen || this.#isClosed()) return;
-    if (this.#state === 'finishing') {
-      // After CloseStream Deepgram closes with 1000; ws may report a bare close as 1005.
+    if (this.#state === 'finishing' && (code === 1000 || code === 1005 || this.#gotMetadata)) {
+      // After CloseStream Deepgram sends Metadata and closes with 1000; ws may report a bare close as
+      // 1005. Any other code while finishing (1011 …) means the last finals may be missing: a failure.
       this.#state = 'closed';
       this.#teardown();
       return;
@@ -296,6 +302,7 @@ class DeepgramSession implements AsrSession {
         this.#queue.push({ type: 'speech-started', atMs: secondsToMs(m.timestamp) });
         break;
       case 'Metadata':
+        this.#gotMetadata = true;
         this.#log.debug({ requestId: m.request_id, durationS: m.duration }, 'deepgram: session summary');
         break;
     }

@@ -196,6 +196,7 @@ export async function startDeepgramServer(options: DeepgramServerOptions): Promi
     };
 
     ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (closed) return; // closing handshake in progress: nothing more is processed
       touch();
       if (isBinary) {
         rec.audioBytes += data.length;
