@@ -107,6 +107,9 @@ class ReconnectingSession implements AsrSession {
 
   write(audio: Int16Array | Uint8Array): void {
     if (this.#state === 'closed' || this.#state === 'finishing') throw new InvalidStateError('asr session: write after finish/close');
+    if ((this.#opts.encoding ?? 'linear16') === 'linear16' ? !(audio instanceof Int16Array) : !(audio instanceof Uint8Array)) {
+      throw new TypeError('asr session: linear16 takes Int16Array, G.711 takes Uint8Array');
+    }
     const durationMs = audio.byteLength / this.#bytesPerMs;
     // Keep a copy: the caller may reuse its buffer, and this audio may be resent.
     this.#buffer.push({ startMs: this.#writtenMs, durationMs, audio: audio.slice() });
