@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PortPool } from './rtp/port-pool.js';
 
 /**
  * The contract of a stream's media pipeline: RTP in (RFC 3550, one UDP port per stream), 16 kHz PCM out.
@@ -16,8 +17,16 @@ export interface PcmFrame {
   samples: Int16Array;
   /** Position on the stream's timeline in ms (0 = first packet of the stream), from RTP timestamps. */
   startMs: number;
-  /** True when the frame is silence inserted for lost packets (packet loss concealment). */
+  /**
+   * True when the frame holds no received audio: silence inserted for lost packets (packet loss
+   * concealment), comfort noise / silence suppression gaps, or sender timeline gaps.
+   */
   concealed: boolean;
+  /**
+   * Set on the first frame after the timeline jumped forward (hold resumed, or an RTP gap longer than
+   * the silence-fill limit): `startMs` is then more than 20 ms after the previous frame's. Absent otherwise.
+   */
+  discontinuity?: boolean;
 }
 
 /** Per-stream RTP counters (RFC 3550 §6.4.1 and A.3/A.8). */
@@ -47,6 +56,10 @@ export interface RtpStreamStats {
   /** 20 ms frames emitted, and how many of them were concealment. */
   framesOut: number;
   framesConcealed: number;
+  /** RTCP packets (RFC 5761 §4 PT range 192–223) arriving on the RTP port: counted, dropped. */
+  rtcp: number;
+  /** Packets dropped because the stream was on hold. */
+  discardedWhileHeld: number;
 }
 
 /** Where RTP must come from. */
@@ -71,13 +84,33 @@ export interface StreamPipelineOptions {
   payloadTypes: Record<number, 'PCMU' | 'PCMA'>;
   /** RFC 4733 telephone-event payload type, if negotiated. */
   telephoneEventPayloadType?: number;
+  /** A dynamic comfort-noise payload type (RFC 3389 `CN/8000`), if negotiated; static PT 13 is always CN. */
+  comfortNoisePayloadType?: number;
   /** Jitter buffer depth in ms. */
   jitterBufferMs: number;
   /** Speex resampler quality 0–10. */
   resamplerQuality: number;
   /** When set, every output frame is also written to this WAV file (debug recording). */
   debugWavPath?: string;
+  /**
+   * The pool `port` was leased from. When given, the pipeline releases `port` to it when it closes (or
+   * fails to open), so a stream can never leak its port.
+   */
+  portPool?: PortPool;
+  /** Longest RTP gap filled with silence, in ms; longer gaps jump the timeline (`discontinuity`). Default 5000. */
+  maxGapFillMs?: number;
   logger: Logger;
+}
+
+/** What a re-INVITE/UPDATE may change on a running stream (RFC 3264 §8); omitted fields stay. */
+export interface StreamPipelineUpdate {
+  /** New expected RTP source; `null` = unknown now, latch onto the next packet's source. */
+  expectedSource?: RtpSource | null;
+  payloadTypes?: Record<number, 'PCMU' | 'PCMA'>;
+  /** `null` removes it. */
+  telephoneEventPayloadType?: number | null;
+  /** `null` removes it. */
+  comfortNoisePayloadType?: number | null;
 }
 
 /** Why a pipeline closed. */

@@ -1,0 +1,94 @@
+import { decodeG711 } from './codecs/g711.js';
+import { Resampler } from './codecs/resampler.js';
+import type { PlayoutSink } from './rtp/jitter-buffer.js';
+import { FRAME_SAMPLES, OUTPUT_SAMPLE_RATE_HZ, type PcmFrame } from './stream-pipeline-types.js';
+
+/**
+ * Turns the jitter buffer's played-out timeline (G.711 bytes, silence, jumps) into 20 ms PCM frames at
+ * 16 kHz: decodes with the codec's lookup table into an 8 kHz frame buffer, and each time 160 input samples
+ * are collected, resamples them to 320 and hands a fresh {@link PcmFrame} to `onFrame`.
+ *
+ * Packet boundaries need not match frame boundaries (10/30 ms ptime work); `startMs` is the frame's
+ * position on the timeline (input samples / 8). A frame is `concealed` when it holds no received audio.
+ * After a `jump` the partial frame is completed with silence and the next frame carries
+ * `discontinuity: true`.
+ */
+export class FrameAssembler implements PlayoutSink<Int16Array> {
+  /** Frames emitted, and how many were concealment only. */
+  framesOut = 0;
+  framesConcealed = 0;
+  readonly #resampler: Resampler;
+  readonly #onFrame: (frame: PcmFrame) => void;
+  readonly #inRateHz: number;
+  readonly #inFrameSamples: number;
+  readonly #pcm: Int16Array;
+  #filled = 0;
+  #received = 0;
+  /** Timeline position (input samples) of the frame being filled. */
+  #position = 0;
+  #discontinuity = false;
+
+  /**
+   * @param resampler this stream's resampler (input rate → 16 kHz); owned by the caller
+   * @param onFrame receives each frame, synchronously
+   */
+  constructor(resampler: Resampler, onFrame: (frame: PcmFrame) => void) {
+    if (resampler.outRateHz !== OUTPUT_SAMPLE_RATE_HZ) throw new TypeError('resampler must output 16 kHz');
+    this.#resampler = resampler;
+    this.#onFrame = onFrame;
+    this.#inRateHz = resampler.inRateHz;
+    this.#inFrameSamples = (FRAME_SAMPLES * resampler.inRateHz) / OUTPUT_SAMPLE_RATE_HZ;
+    this.#pcm = new Int16Array(this.#inFrameSamples);
+  }
+
+  /** Decodes G.711 bytes with `table` (μ-law or A-law lookup table) onto the timeline. */
+  play(data: Uint8Array, offset: number, length: number, table: Int16Array): void {
+    while (length > 0) {
+      const n = Math.min(length, this.#inFrameSamples - this.#filled);
+      decodeG711(table, data, offset, n, this.#pcm, this.#filled);
+      this.#filled += n;
+      this.#received += n;
+      offset += n;
+      length -= n;
+      if (this.#filled === this.#inFrameSamples) this.#emit();
+    }
+  }
+
+  conceal(samples: number): void {
+    while (samples > 0) {
+      const n = Math.min(samples, this.#inFrameSamples - this.#filled);
+      this.#pcm.fill(0, this.#filled, this.#filled + n);
+      this.#filled += n;
+      samples -= n;
+      if (this.#filled === this.#inFrameSamples) this.#emit();
+    }
+  }
+
+  jump(position: number): void {
+    this.flush();
+    this.#position = Math.max(position, this.#position);
+    this.#discontinuity = true;
+  }
+
+  /** Completes a partial frame with silence and emits it (close, hold, jump). */
+  flush(): void {
+    if (this.#filled > 0) this.conceal(this.#inFrameSamples - this.#filled);
+  }
+
+  #emit(): void {
+    const samples = new Int16Array(FRAME_SAMPLES);
+    this.#resampler.process(this.#pcm, this.#inFrameSamples, samples, 0);
+    const concealed = this.#received === 0;
+    const frame: PcmFrame = { samples, startMs: (this.#position * 1000) / this.#inRateHz, concealed };
+    if (this.#discontinuity) {
+      frame.discontinuity = true;
+      this.#discontinuity = false;
+    }
+    this.#position += this.#inFrameSamples;
+    this.#filled = 0;
+    this.#received = 0;
+    this.framesOut++;
+    if (concealed) this.framesConcealed++;
+    this.#onFrame(frame);
+  }
+}

@@ -1,0 +1,187 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { isIP, isIPv6 } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { createRtpPacket, parseRtpPacket, type RtpPacket } from './rtp-packet.js';
+import type { RtpSource } from '../stream-pipeline-types.js';
+
+/** What a received payload type carries. */
+export enum PayloadKind {
+  Audio = 0,
+  /** RFC 4733 named telephone events (DTMF). */
+  TelephoneEvent = 1,
+  /** RFC 3389 comfort noise (static PT 13, or a negotiated dynamic CN). */
+  ComfortNoise = 2,
+}
+
+/** Static comfort-noise payload type (RFC 3551 §6, RFC 3389 §5). */
+export const COMFORT_NOISE_PT = 13;
+
+/**
+ * Called synchronously for each accepted packet. `packet` is reused for the next datagram; `data` is the
+ * datagram (fresh per message, safe to keep); `kind`/`codecIndex` come from the payload-type map.
+ */
+export type RtpPacketHandler = (packet: RtpPacket, data: Buffer, kind: PayloadKind, arrivalMs: number) => void;
+
+/** Options of {@link RtpReceiver.open}. */
+export interface RtpReceiverOptions {
+  bindAddress: string;
+  port: number;
+  /** Expected source from the SDP; unusable or absent → latch onto the first packet's source. */
+  expectedSource?: RtpSource;
+  /** Payload types accepted as audio. */
+  audioPayloadTypes: Iterable<number>;
+  telephoneEventPayloadType?: number;
+  comfortNoisePayloadType?: number;
+  logger: Logger;
+}
+
+/** True when an SDP connection address/port can be used to filter RTP (not 0.0.0.0/::, port > 0). */
+export function isUsableSource(source: RtpSource | undefined): source is RtpSource {
+  if (!source || !(source.port > 0 && source.port < 65536)) return false;
+  if (isIP(source.address) === 0) return false;
+  return source.address !== '0.0.0.0' && source.address !== '::';
+}
+
+/**
+ * One UDP socket for one recorded stream (RFC 3550 over UDP; RTP only, no RTCP).
+ *
+ * Source filtering: with a usable expected source, packets must come from its address; the port is
+ * locked to the first packet from that address (senders that are not symmetric send from another port than
+ * the SDP's). Without one (0.0.0.0, missing, port 0), the receiver latches onto the first packet's address
+ * and port. Everything else counts in `wrongSource` and is dropped.
+ *
+ * Classification: negotiated audio PTs go to the handler as Audio; the telephone-event PT and comfort
+ * noise (PT 13 or the negotiated CN PT) go as TelephoneEvent / ComfortNoise (never decoded as speech);
+ * RTCP (second byte 192–223, RFC 5761 §4) counts in `rtcp`; other PTs in `unknownPayloadType`; datagrams
+ * that are not RTP in `malformed`. Nothing a peer sends can throw out of the receive path.
+ */
+export class RtpReceiver {
+  malformed = 0;
+  wrongSource = 0;
+  unknownPayloadType = 0;
+  rtcp = 0;
+  readonly port: number;
+  readonly #socket: Socket;
+  readonly #logger: Logger;
+  readonly #packet = createRtpPacket();
+  readonly #kinds = new Int8Array(128).fill(-1);
+  #handler: RtpPacketHandler;
+  #expectedAddress: string | undefined;
+  #expectedPort = 0;
+  #latchedAddress: string | undefined;
+  #latchedPort = 0;
+  #closed = false;
+
+  private constructor(socket: Socket, port: number, options: RtpReceiverOptions, handler: RtpPacketHandler) {
+    this.#socket = socket;
+    this.port = port;
+    this.#logger = options.logger;
+    this.#handler = handler;
+    this.setPayloadTypes(options.audioPayloadTypes, options.telephoneEventPayloadType, options.comfortNoisePayloadType);
+    this.setExpectedSource(options.expectedSource);
+    socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo));
+    socket.on('error', (err) => this.#logger.warn({ err }, 'RTP socket error'));
+  }
+
+  /**
+   * Binds the socket and starts receiving.
+   * @throws the bind error (e.g. `EADDRINUSE`) when the port cannot be bound
+   */
+  static open(options: RtpReceiverOptions, handler: RtpPacketHandler): Promise<RtpReceiver> {
+    const socket = createSocket({ type: isIPv6(options.bindAddress) ? 'udp6' : 'udp4' });
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        try {
+          socket.close();
+        } catch {
+          // never bound
+        }
+        reject(err);
+      };
+      socket.once('error', onError);
+      socket.bind({ port: options.port, address: options.bindAddress, exclusive: true }, () => {
+        socket.off('error', onError);
+        resolve(new RtpReceiver(socket, socket.address().port, options, handler));
+      });
+    });
+  }
+
+  /** The source packets are accepted from: latched, or the expected address (port not yet locked = 0). */
+  get source(): RtpSource | undefined {
+    if (this.#latchedAddress) return { address: this.#latchedAddress, port: this.#latchedPort };
+    return this.#expectedAddress ? { address: this.#expectedAddress, port: this.#expectedPort } : undefined;
+  }
+
+  /** Replaces the expected source (re-INVITE); unusable or undefined → latch onto the next packet's source. */
+  setExpectedSource(source: RtpSource | undefined): void {
+    this.#latchedAddress = undefined;
+    this.#latchedPort = 0;
+    if (isUsableSource(source)) {
+      this.#expectedAddress = source.address;
+      this.#expectedPort = source.port;
+    } else {
+      this.#expectedAddress = undefined;
+      this.#expectedPort = 0;
+    }
+  }
+
+  /** Replaces the payload-type map (re-INVITE). */
+  setPayloadTypes(audio: Iterable<number>, telephoneEvent?: number, comfortNoise?: number): void {
+    this.#kinds.fill(-1);
+    for (const pt of audio) if (pt >= 0 && pt < 128) this.#kinds[pt] = PayloadKind.Audio;
+    this.#kinds[COMFORT_NOISE_PT] = PayloadKind.ComfortNoise;
+    if (comfortNoise !== undefined && comfortNoise >= 0 && comfortNoise < 128) this.#kinds[comfortNoise] = PayloadKind.ComfortNoise;
+    if (telephoneEvent !== undefined && telephoneEvent >= 0 && telephoneEvent < 128) {
+      this.#kinds[telephoneEvent] = PayloadKind.TelephoneEvent;
+    }
+  }
+
+  /** Stops intake: closes the socket. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#handler = () => {};
+    try {
+      this.#socket.close();
+    } catch (err) {
+      this.#logger.warn({ err }, 'RTP socket close failed');
+    }
+  }
+
+  #onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    if (this.#closed) return;
+    const latched = this.#latchedAddress !== undefined;
+    if (latched ? rinfo.port !== this.#latchedPort || rinfo.address !== this.#latchedAddress
+        : this.#expectedAddress !== undefined && rinfo.address !== this.#expectedAddress) {
+      this.wrongSource++;
+      return;
+    }
+    const packet = this.#packet;
+    if (!parseRtpPacket(msg, packet)) {
+      this.malformed++;
+      return;
+    }
+    const kind = this.#kinds[packet.payloadType];
+    if (kind < 0) {
+      if (msg[1] >= 192 && msg[1] <= 223) this.rtcp++;
+      else this.unknownPayloadType++;
+      return;
+    }
+    // Latch only on a valid packet of a negotiated type, so stray datagrams cannot capture the stream.
+    if (!latched) this.#latch(rinfo);
+    try {
+      this.#handler(packet, msg, kind as PayloadKind, performance.now());
+    } catch (err) {
+      this.#logger.error({ err }, 'RTP packet handler threw');
+    }
+  }
+
+  #latch(rinfo: RemoteInfo): void {
+    if (this.#expectedAddress !== undefined && rinfo.port !== this.#expectedPort) {
+      this.#logger.info({ sdpPort: this.#expectedPort, rtpPort: rinfo.port }, 'RTP source port differs from SDP; latching');
+    }
+    this.#latchedAddress = rinfo.address;
+    this.#latchedPort = rinfo.port;
+  }
+}
