@@ -5,12 +5,22 @@
  * caller through {@link SiprecContext.leasePorts}. Nothing throws out of these functions; every path
  * returns a final response.
  */
+import { createHash } from 'node:crypto';
 import type { SipConfig } from '../config/schema.js';
+import { SiprecError } from '../core/errors.js';
+import { parseRsMetadata, type RsMetadata } from './rs-metadata.js';
+import { buildAnswerSdp, buildOfferSdp, parseSdpOffer, planAnswer, type SdpOffer, type StreamPlan } from './sdp-answer.js';
+import { describeSession } from './session-description.js';
+import { diffSessions } from './session-change.js';
+import { extractSiprecBody } from './siprec-body.js';
+import { ACCEPTED_BODIES, ALLOWED_METHODS, errorResponse, isSourceAllowed } from './siprec-response.js';
 import type {
   InDialogDecision,
+  SessionChange,
   SessionDescription,
   SipRequestLike,
   SiprecDecision,
+  SiprecResponse,
 } from './siprec-types.js';
 
 export type {
@@ -53,18 +63,77 @@ export interface SiprecContext {
  * @param req the INVITE, see {@link SipRequestLike}
  * @param ctx config, port leasing and load
  * @returns the decision; never throws.
+ * @example
+ * const d = interpretInitialInvite(toRequestLike(req), { sip: config.sip, leasePorts: (n) => pool.lease(n), activeCalls });
+ * if (d.response.status !== 200) { pool.release(d.leasedPorts); res.send(d.response.status, d.response.reason, { headers: d.response.headers }); }
  */
 export function interpretInitialInvite(req: SipRequestLike, ctx: SiprecContext): SiprecDecision {
-  void req;
-  void ctx;
-  return notReady();
+  const warnAgent = ctx.warnAgent ?? ctx.sip.mediaAddress;
+  const leased: number[] = [];
+  let partial: SessionDescription | undefined;
+  try {
+    const method = req.method.toUpperCase();
+    if (method === 'ACK') return { response: { status: 0, reason: 'ACK is not answered', headers: {} }, leasedPorts: [], warnings: [] };
+    if (method === 'OPTIONS') return { response: okResponse(undefined, { Allow: ALLOWED_METHODS, Accept: ACCEPTED_BODIES }), leasedPorts: [], warnings: [] };
+    if (method !== 'INVITE') {
+      throw new SiprecError('SIPREC_NO_SESSION', 481, 'Call/Transaction Does Not Exist', `${method} outside a recording session`);
+    }
+    if (ctx.enforceAcl !== false && !isSourceAllowed(req.sourceAddress, ctx.sip.allowedSources)) {
+      throw new SiprecError('SIPREC_SOURCE_NOT_ALLOWED', 403, 'Forbidden', `source ${req.sourceAddress ?? '(unknown)'} is not in sip.allowedSources`);
+    }
+    if (ctx.activeCalls >= ctx.sip.maxCalls) {
+      throw new SiprecError('SIPREC_OVERLOAD', 503, 'Service Unavailable', `${ctx.activeCalls} recording sessions active (sip.maxCalls ${ctx.sip.maxCalls})`);
+    }
+    const { offer, metadata, warnings } = readBody(req, ctx);
+    const dialogCallId = req.headers['call-id']?.trim() || '(no Call-ID)';
+    if (!req.headers['call-id']) warnings.push('request has no Call-ID header');
+    const origin = { sessionId: originSessionId(dialogCallId), version: 1 };
+
+    if (!offer) {
+      // Delayed offer (RFC 3261 §13.2.1): we offer recvonly audio, one stream per metadata stream, else 2.
+      const labels = metadata?.streams.map((s) => s.label).filter((l): l is string => !!l) ?? [];
+      const streamLabels = labels.length > 0 ? [...new Set(labels)] : ['1', '2'];
+      const ports = lease(ctx, streamLabels.length, leased);
+      const sdp = buildOfferSdp(streamLabels.map((label, i) => ({ label, port: ports[i] })), ctx.sip.codecs, { mediaAddress: ctx.sip.mediaAddress, origin });
+      const session = describeSession({
+        dialogCallId, metadata, headers: req.headers, roles: ctx.sip.roles,
+        offer: ourOfferAsStreams(sdp),
+        plans: streamLabels.map((_, index) => ({ index, accepted: true, held: false })),
+        ports,
+      });
+      for (const s of session.streams) { delete s.codec; s.direction = 'sendonly'; s.remotePort = 0; delete s.remoteAddress; }
+      session.answerOrigin = origin;
+      session.warnings.push(...warnings, 'INVITE has no SDP (delayed offer): our offer is in the 200 OK, the answer comes in the ACK');
+      return ok(okResponse(sdp), session, leased);
+    }
+
+    const plans = planWithSession(offer, ctx, () => describeSession({ dialogCallId, offer, metadata, headers: req.headers, roles: ctx.sip.roles }), (s) => { partial = s; });
+    const accepted = plans.filter((p) => p.accepted);
+    const ports = lease(ctx, accepted.length, leased);
+    const byIndex: (number | undefined)[] = [];
+    accepted.forEach((p, i) => { byIndex[p.index] = ports[i]; });
+    const sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
+    const session = describeSession({ dialogCallId, offer, plans, ports: byIndex, metadata, headers: req.headers, roles: ctx.sip.roles });
+    session.answerOrigin = origin;
+    session.warnings.unshift(...warnings.filter((w) => !session.warnings.includes(w)));
+    return ok(okResponse(sdp), session, leased);
+  } catch (err) {
+    const e = errorResponse(err, warnAgent, ctx.retryAfterS ?? 5);
+    return {
+      response: e.response,
+      ...(partial ? { session: partial } : {}),
+      leasedPorts: leased,
+      warnings: [...(partial?.warnings ?? []), e.message],
+      errorCode: e.code,
+    };
+  }
 }
 
 /**
  * Interprets a request inside an established recording session: re-INVITE and UPDATE (streams added or
  * removed, participants changed, hold/resume, metadata-only updates; the session goes on), BYE/CANCEL
- * (→ 200 and `ended`), OPTIONS/INFO (→ 200), ACK (status 0: never answered). A refused re-INVITE
- * (400/488) leaves `session` unchanged.
+ * (→ 200 and `ended`), OPTIONS/INFO (→ 200), ACK (status 0: never answered), anything else → 405.
+ * A refused re-INVITE/UPDATE (400/413/415/488/503) leaves `session` unchanged (RFC 3261 §14.1).
  *
  * @param req the in-dialog request
  * @param current the session as last agreed (from `interpretInitialInvite` or an earlier call)
@@ -72,16 +141,125 @@ export function interpretInitialInvite(req: SipRequestLike, ctx: SiprecContext):
  * @returns the decision with the next session and its changes; never throws.
  */
 export function interpretInDialog(req: SipRequestLike, current: SessionDescription, ctx: SiprecContext): InDialogDecision {
-  void req;
-  void ctx;
-  return { ...notReady(), session: current, change: { type: 'none' }, changes: [] };
+  const warnAgent = ctx.warnAgent ?? ctx.sip.mediaAddress;
+  const leased: number[] = [];
+  const method = req.method.toUpperCase();
+  const done = (response: SiprecResponse, session: SessionDescription, changes: SessionChange[], warnings: string[] = []): InDialogDecision =>
+    ({ response, session, change: changes[0] ?? { type: 'none' }, changes, leasedPorts: leased, warnings });
+  try {
+    if (method === 'BYE' || method === 'CANCEL') {
+      return done(okResponse(), current, [{ type: 'ended', reason: method === 'BYE' ? 'bye' : 'cancel' }]);
+    }
+    if (method === 'ACK') return done({ status: 0, reason: 'ACK is not answered', headers: {} }, current, []);
+    if (method === 'OPTIONS' || method === 'INFO') {
+      return done(method === 'OPTIONS' ? okResponse(undefined, { Allow: ALLOWED_METHODS }) : okResponse(), current, []);
+    }
+    if (method !== 'INVITE' && method !== 'UPDATE') {
+      throw new SiprecError('SIPREC_METHOD_NOT_ALLOWED', 405, 'Method Not Allowed', `${method} is not handled inside a recording session`);
+    }
+    const { offer, metadata, warnings } = readBody(req, ctx);
+    const dialogCallId = current.dialogCallId;
+    const origin = { sessionId: current.answerOrigin?.sessionId ?? originSessionId(dialogCallId), version: (current.answerOrigin?.version ?? 0) + 1 };
+
+    if (!offer) {
+      const next = describeSession({ dialogCallId, metadata, headers: req.headers, roles: ctx.sip.roles, previous: current });
+      const changes = diffSessions(current, next, metadata !== undefined);
+      if (method === 'UPDATE' || req.body.trim() !== '' && !metadata) return done(okResponse(), next, changes, warnings);
+      // re-INVITE without SDP: RFC 3261 §14.2 — the 200 carries an offer of the streams we have now.
+      const streams = next.streams.filter((s) => s.mediaType === 'audio' && s.localPort !== undefined).map((s) => ({ label: s.label, port: s.localPort! }));
+      if (streams.length === 0) return done(okResponse(), next, changes, warnings);
+      next.answerOrigin = origin;
+      return done(okResponse(buildOfferSdp(streams, ctx.sip.codecs, { mediaAddress: ctx.sip.mediaAddress, origin })), next, changes, warnings);
+    }
+
+    const plans = planAnswer(offer, ctx.sip.codecs);
+    const keep = new Map(current.streams.filter((s) => s.localPort !== undefined).map((s) => [s.label, s.localPort!]));
+    const byIndex: (number | undefined)[] = [];
+    const needs: number[] = [];
+    for (const p of plans) {
+      if (!p.accepted) continue;
+      const label = offer.media[p.index].label ?? `m${p.index}`;
+      const port = keep.get(label);
+      if (port !== undefined) { byIndex[p.index] = port; keep.delete(label); } else needs.push(p.index);
+    }
+    const fresh = lease(ctx, needs.length, leased);
+    needs.forEach((idx, i) => { byIndex[idx] = fresh[i]; });
+    const sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
+    const next = describeSession({ dialogCallId, offer, plans, ports: byIndex, metadata, headers: req.headers, roles: ctx.sip.roles, previous: current });
+    next.answerOrigin = origin;
+    next.warnings.unshift(...warnings.filter((w) => !next.warnings.includes(w)));
+    return done(okResponse(sdp), next, diffSessions(current, next, metadata !== undefined), warnings);
+  } catch (err) {
+    const e = errorResponse(err, warnAgent, ctx.retryAfterS ?? 5);
+    return { ...done(e.response, current, [], [e.message]), errorCode: e.code };
+  }
 }
 
-function notReady(): SiprecDecision {
-  return {
-    response: { status: 500, reason: 'Server Internal Error', headers: { Warning: '399 modsvar "SIPREC interpretation unavailable"' } },
-    leasedPorts: [],
-    warnings: ['SIPREC interpretation unavailable'],
-    errorCode: 'SIPREC_UNAVAILABLE',
-  };
+/** Reads body → offer + metadata; errors carry the SIP status. */
+function readBody(req: SipRequestLike, ctx: SiprecContext): { offer?: SdpOffer; metadata?: RsMetadata; warnings: string[] } {
+  const body = extractSiprecBody(req.headers['content-type'], req.body ?? '', { maxMetadataBytes: ctx.maxMetadataBytes });
+  const warnings = [...body.warnings];
+  if (body.ignoredParts.length) warnings.push(`ignored body part${body.ignoredParts.length > 1 ? 's' : ''}: ${body.ignoredParts.join(', ')}`);
+  let metadata: RsMetadata | undefined;
+  if (body.metadata !== undefined) {
+    try {
+      metadata = parseRsMetadata(body.metadata);
+    } catch (err) {
+      const truncated = body.warnings.some((w) => w.includes('no closing delimiter'));
+      if (err instanceof SiprecError && truncated) {
+        throw new SiprecError(err.code, err.sipStatus, err.sipReason, `${err.message} (the multipart body has no closing delimiter: truncated?)`, { cause: err });
+      }
+      throw err;
+    }
+  }
+  const offer = body.sdp !== undefined ? parseSdpOffer(body.sdp) : undefined;
+  if (offer) warnings.push(...offer.warnings);
+  return { ...(offer ? { offer } : {}), ...(metadata ? { metadata } : {}), warnings };
+}
+
+/** planAnswer, keeping a description of the offer for the 488 decision's `session`. */
+function planWithSession(offer: SdpOffer, ctx: SiprecContext, describe: () => SessionDescription, keep: (s: SessionDescription) => void): StreamPlan[] {
+  try {
+    return planAnswer(offer, ctx.sip.codecs);
+  } catch (err) {
+    try { keep(describe()); } catch { /* the error below is the answer */ }
+    throw err;
+  }
+}
+
+function lease(ctx: SiprecContext, count: number, leased: number[]): number[] {
+  if (count === 0) return [];
+  let ports: number[];
+  if (typeof ctx.leasePorts === 'function') {
+    try {
+      ports = [...ctx.leasePorts(count)];
+    } catch (err) {
+      throw new SiprecError('SIPREC_NO_PORTS', 503, 'Service Unavailable', `no RTP ports: ${(err as Error).message}`, { cause: err });
+    }
+  } else {
+    ports = ctx.leasePorts.slice(0, count);
+  }
+  leased.push(...ports);
+  if (ports.length < count) {
+    throw new SiprecError('SIPREC_NO_PORTS', 503, 'Service Unavailable', `RTP port range exhausted: ${count} needed, ${ports.length} free`);
+  }
+  return ports;
+}
+
+/** Our `o=` sess-id: digits derived from the dialog's Call-ID, stable for the dialog (RFC 4566 §5.2). */
+function originSessionId(callId: string): string {
+  return BigInt('0x' + createHash('sha256').update(callId).digest('hex').slice(0, 13)).toString();
+}
+
+/** Our own offer read back as an offer, so a delayed-offer session describes the streams we proposed. */
+function ourOfferAsStreams(sdp: string): SdpOffer {
+  return parseSdpOffer(sdp);
+}
+
+function okResponse(sdp?: string, extra: Record<string, string> = {}): SiprecResponse {
+  return { status: 200, reason: 'OK', headers: { ...extra, ...(sdp ? { 'Content-Type': 'application/sdp' } : {}) }, ...(sdp ? { sdp } : {}) };
+}
+
+function ok(response: SiprecResponse, session: SessionDescription, leased: number[]): SiprecDecision {
+  return { response, session, leasedPorts: leased, warnings: [...session.warnings] };
 }

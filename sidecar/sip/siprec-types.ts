@@ -44,6 +44,8 @@ export interface SessionStream {
   mediaType: string;
   /** The participant whose media this stream carries (RFC 7865 `participantstreamassoc`/`send`). */
   participantId?: string;
+  /** Every participant the metadata says sends on this stream, when more than one (a mixed stream). */
+  participantIds?: string[];
   /** Role of the stream: the participant's role, `mixed` when more than one participant sends on it. */
   role?: Role;
   /** Direction as offered (default `sendrecv` per RFC 4566 when absent). */
@@ -92,6 +94,8 @@ export interface SessionDescription {
    * a later `partial` update (RFC 7865 §5.1, `datamode`) refers to streams by these ids.
    */
   metadataStreams?: Record<string, string>;
+  /** Vendor-named PBX subscribers (the agent side) kept for later role decisions, see `role-rules.ts`. */
+  recordedParties?: string[];
   /** Our SDP origin (`o=` sess-id and sess-version, RFC 4566 §5.2); each new answer in the dialog bumps the version. */
   answerOrigin?: { sessionId: string; version: number };
 }
