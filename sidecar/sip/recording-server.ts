@@ -5,8 +5,9 @@ import { InvalidStateError } from '../core/errors.js';
 import { withDeadline } from './deadline.js';
 import { RecordingSession } from './recording-session.js';
 import type { PipelineFactory, RtpPortLeaser, SessionCloseReason } from './recording-session-types.js';
-import type { SiprecContext } from './siprec-request.js';
-import type { SessionDescription } from './siprec-types.js';
+import { decideWithPorts } from './port-leasing.js';
+import { interpretInitialInvite } from './siprec-request.js';
+import type { SessionDescription, SipRequestLike, SiprecDecision } from './siprec-types.js';
 
 /** Options of a {@link RecordingServer}. */
 export interface RecordingServerOptions {
@@ -64,13 +65,13 @@ export class RecordingServer extends EnhancedEmitter<RecordingServerEvents> {
     return this.list().find((s) => s.callId === callId);
   }
 
-  /** The SIPREC context for a new INVITE: config, load and port leasing from the pool. */
-  siprecContext(): SiprecContext {
-    return {
-      sip: this.#opts.sip,
-      activeCalls: this.#sessions.size,
-      leasePorts: (count) => this.#opts.ports.lease(count),
-    };
+  /**
+   * Decides a new SIPREC INVITE (`interpretInitialInvite`) with the current load and ports from the pool.
+   * The decision's `leasedPorts` belong to the caller: pass them to {@link create} or {@link releasePorts}.
+   */
+  decideInitial(request: SipRequestLike): Promise<SiprecDecision> {
+    return decideWithPorts((ctx) => interpretInitialInvite(request, ctx),
+      { sip: this.#opts.sip, activeCalls: this.#sessions.size }, this.#opts.ports);
   }
 
   /** Returns ports of a refused or abandoned offer to the pool. */

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { MediaConfig, SipConfig } from '../config/schema.js';
-import type { PcmFrame, StreamCloseReason, StreamPipelineEvents, StreamPipelineOptions } from '../../media/stream-pipeline-types.js';
+import type {
+  PcmFrame, StreamCloseReason, StreamPipelineEvents, StreamPipelineOptions, StreamPipelineUpdate,
+} from '../../media/stream-pipeline-types.js';
 import type { Participant, Role, SessionDescription, SipRequestLike, SiprecResponse } from './siprec-types.js';
 
 /**
@@ -54,15 +56,25 @@ export interface StreamPipelineLike {
   on<K extends keyof StreamPipelineEvents & string>(event: K, listener: (...args: StreamPipelineEvents[K]) => void): unknown;
   /** Closes the pipeline: stops intake, flushes the jitter buffer (last frames are still emitted), emits `close`. */
   close(reason: StreamCloseReason): Promise<void> | void;
+  /** Pauses (drops RTP, conceals nothing) or resumes the stream. */
+  setHold?(held: boolean): void;
+  /** Applies a re-INVITE's new remote address or payload types to the running stream. */
+  update?(update: StreamPipelineUpdate): void;
 }
 
-/** Opens a stream pipeline. May throw (e.g. the UDP port cannot be bound): the stream is then dropped. */
-export type PipelineFactory = (options: StreamPipelineOptions) => StreamPipelineLike;
+/**
+ * Opens a stream pipeline (binds its UDP port). May reject (e.g. `EADDRINUSE`): the stream is then not
+ * recorded and the session goes on. The session owns the port: the factory must not release it.
+ */
+export type PipelineFactory = (options: StreamPipelineOptions) => Promise<StreamPipelineLike> | StreamPipelineLike;
 
-/** RTP port leasing (media/rtp/port-pool.ts). Ports are even numbers from `sip.rtpPortMin..rtpPortMax`. */
+/** RTP port leasing (media/rtp/port-pool.ts `PortPool`). Ports are even numbers from `sip.rtpPortMin..rtpPortMax`. */
 export interface RtpPortLeaser {
-  /** Leases up to `count` ports; fewer (or none) when the pool is exhausted. */
-  lease(count: number): number[];
+  /**
+   * Leases `count` ports, all or nothing.
+   * @throws Error (`RTP_PORTS_EXHAUSTED`) when fewer are free.
+   */
+  lease(count: number): Promise<number[]>;
   /** Returns ports to the pool; unknown or already released ports are ignored. */
   release(ports: readonly number[]): void;
 }

@@ -4,7 +4,8 @@ import { EnhancedEmitter } from '../core/enhanced-emitter.js';
 import { InvalidStateError } from '../core/errors.js';
 import type { StreamCloseReason } from '../../media/stream-pipeline-types.js';
 import { withDeadline } from './deadline.js';
-import { interpretInDialog, type SiprecContext } from './siprec-request.js';
+import { decideWithPorts } from './port-leasing.js';
+import { interpretInDialog } from './siprec-request.js';
 import type { Participant, Role, SessionDescription, SessionStream } from './siprec-types.js';
 import type {
   BeforeCloseHook, InDialogRequest, RecordingSessionEvents, RecordingSessionOptions, SessionCloseReason,
@@ -47,6 +48,7 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
   #intake = true;
   #started = false;
   #closing?: Promise<void>;
+  #closeCause: StreamCloseReason = 'session-ended';
   #queue: Promise<void> = Promise.resolve();
 
   constructor(options: RecordingSessionOptions) {
@@ -84,14 +86,16 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
   }
 
   /**
-   * Opens a pipeline for every accepted audio stream (binding its RTP port). Call before sending the 200 OK.
+   * Opens a pipeline for every accepted audio stream (binding its RTP port). Await it before sending the
+   * 200 OK, so no RTP is lost. A stream whose pipeline cannot open is logged and not recorded.
    * @throws InvalidStateError when called twice or after close.
    */
-  start(): void {
+  async start(): Promise<void> {
     this.#assertOpen('start');
     if (this.#started) throw new InvalidStateError('RecordingSession.start: already started');
     this.#started = true;
-    this.#openStreams(this.#session.streams.map((s) => s.label));
+    await this.#openStreams(this.#session.streams.map((s) => s.label));
+    this.#applyHold(this.#session.streams.filter((s) => s.held).map((s) => s.label), true);
   }
 
   /**
@@ -126,13 +130,16 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
 
   /** Ends the session; idempotent (the same promise on repeat calls). See the class comment for the order. */
   close(reason: SessionCloseReason): Promise<void> {
-    this.#closing ??= this.#teardown(reason);
+    if (!this.#closing) {
+      this.#closeCause = reason === 'shutdown' ? 'shutdown' : 'session-ended';
+      this.#closing = this.#teardown(reason);
+    }
     return this.#closing;
   }
 
   async #teardown(reason: SessionCloseReason): Promise<void> {
     const log = this.#logger;
-    const cause: StreamCloseReason = reason === 'shutdown' ? 'shutdown' : 'session-ended';
+    const cause = this.#closeCause;
     // (1) stop intake: each pipeline closes its socket and flushes what it holds
     const pipelines = [...this.#pipelines];
     this.#pipelines.clear(); // before closing, so their `close` events are not taken for failures
@@ -180,12 +187,14 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
       await req.respond({ status: 481, reason: 'Call/Transaction Does Not Exist', headers: {} });
       return;
     }
-    const ctx: SiprecContext = {
-      sip: this.#opts.sip,
-      leasePorts: (count) => this.#opts.ports.lease(count),
-      activeCalls: Math.max(0, this.#opts.activeCalls() - 1),
-    };
-    const decision = interpretInDialog(req.request, this.#session, ctx);
+    const current = this.#session;
+    const decision = await decideWithPorts((ctx) => interpretInDialog(req.request, current, ctx),
+      { sip: this.#opts.sip, activeCalls: Math.max(0, this.#opts.activeCalls() - 1) }, this.#opts.ports);
+    if (this.closed) {
+      this.#opts.ports.release(decision.leasedPorts);
+      await req.respond({ status: 481, reason: 'Call/Transaction Does Not Exist', headers: {} });
+      return;
+    }
     const status = decision.response.status;
     if (status === 0) return; // ACK: never answered
     const log = this.#logger.child({ method: req.request.method });
@@ -203,16 +212,18 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
       switch (change.type) {
         case 'ended': ended = change.reason; break;
         case 'streams-removed': await this.#removeStreams(change.labels, previous); break;
-        case 'streams-added': this.#openStreams(change.labels); break;
+        case 'streams-added': await this.#openStreams(change.labels); break;
         case 'participants-changed':
           this.call.setParticipants(this.#session.participants);
           this.safeEmit('participants-changed', { participants: this.#session.participants, added: change.added, removed: change.removed });
           break;
         case 'hold':
+          this.#applyHold(change.labels, true);
           if (change.all) this.call.setHeld(true);
           this.safeEmit('hold', { labels: change.labels, all: change.all });
           break;
         case 'resume':
+          this.#applyHold(change.labels, false);
           this.call.setHeld(this.#session.hold);
           this.safeEmit('resume', { labels: change.labels });
           break;
@@ -225,14 +236,24 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
     if (ended) void this.close(ended);
   }
 
-  #openStreams(labels: string[]): void {
+  #applyHold(labels: string[], held: boolean): void {
+    for (const label of labels) {
+      try {
+        this.#pipelines.get(label)?.setHold?.(held);
+      } catch (err) {
+        this.#logger.warn({ err, streamLabel: label, held }, 'could not change the hold state of a stream');
+      }
+    }
+  }
+
+  async #openStreams(labels: string[]): Promise<void> {
     for (const label of labels) {
       const stream = this.#session.streams.find((s) => s.label === label);
       if (!stream || !isRecordable(stream) || this.#pipelines.has(label)) continue;
       const streamLog = this.#logger.child({ streamLabel: label });
       let pipeline: StreamPipelineLike;
       try {
-        pipeline = this.#opts.openPipeline({
+        pipeline = await this.#opts.openPipeline({
           label,
           bindAddress: this.#opts.sip.rtpBindAddress,
           port: stream.localPort!,
@@ -245,6 +266,11 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
         });
       } catch (err) {
         streamLog.error({ err, port: stream.localPort }, 'could not open the stream pipeline; stream not recorded');
+        continue;
+      }
+      if (this.closed) {
+        // closed while the socket was being bound: do not leak the new pipeline
+        await Promise.resolve(pipeline.close(this.#closeCause)).catch(() => undefined);
         continue;
       }
       this.#pipelines.set(label, pipeline);

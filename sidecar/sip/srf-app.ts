@@ -5,7 +5,6 @@ import { EnhancedEmitter } from '../core/enhanced-emitter.js';
 import { ModsvarError, SiprecError } from '../core/errors.js';
 import { withDeadline } from './deadline.js';
 import type { RecordingServer } from './recording-server.js';
-import { interpretInitialInvite } from './siprec-request.js';
 import type { SiprecResponse } from './siprec-types.js';
 import {
   adaptDialog, sendResponse, toError, toSipRequestLike,
@@ -185,6 +184,10 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     const timeoutMs = this.#opts.drachtio.transactionTimeoutMs;
     const log = this.#log.child({ sipCallId: req.get('Call-ID'), source: `${req.source_address}:${req.source_port}` });
     const recordings = this.#opts.recordings;
+    let cancelled = false;
+    req.on('cancel', () => {
+      cancelled = true; // drachtio-server already answered 200 to the CANCEL and 487 to the INVITE
+    });
     if (/;\s*tag=/i.test(req.get('To') ?? '')) {
       await this.#refuse(res, log, { status: 481, reason: 'Call/Transaction Does Not Exist', headers: {} }, 'SIP_UNKNOWN_DIALOG', ['re-INVITE for an unknown dialog']);
       return;
@@ -193,7 +196,7 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
       await this.#refuse(res, log, { status: 503, reason: 'Service Unavailable', headers: { 'Retry-After': '30', Warning: this.#warning('shutting down') } }, 'SIP_SHUTTING_DOWN', []);
       return;
     }
-    const decision = interpretInitialInvite(toSipRequestLike(req), recordings.siprecContext());
+    const decision = await recordings.decideInitial(toSipRequestLike(req));
     const { response } = decision;
     if (response.status < 200 || response.status >= 300 || !decision.session) {
       recordings.releasePorts(decision.leasedPorts);
@@ -204,16 +207,17 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     let session;
     try {
       session = recordings.create(decision.session, decision.leasedPorts, log);
-      session.start();
+      await session.start();
     } catch (err) {
       if (!session) recordings.releasePorts(decision.leasedPorts);
       else await session.close('error');
       throw err;
     }
-    let cancelled = false;
-    req.on('cancel', () => {
-      cancelled = true;
-    });
+    if (cancelled) {
+      log.info({ callId: session.callId }, 'SIPREC INVITE cancelled by the SRC before the session started');
+      await session.close('cancel');
+      return;
+    }
     const uas = this.#srf.createUAS(req, res, { localSdp: response.sdp, headers: response.headers });
     let dialog: SrfDialogLike;
     try {
