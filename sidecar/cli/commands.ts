@@ -5,4 +5,5 @@ export interface CommandModule {
 
 /** The registry of sub-commands; add one line per command. */
 export const commands: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  inspect: { summary: 'show how a SIP message (file) is answered and which SIPREC session it describes', load: () => import('./inspect.js') },
 };

@@ -164,12 +164,12 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
     if (!offer) {
       const next = describeSession({ dialogCallId, metadata, headers: req.headers, roles: ctx.sip.roles, previous: current });
       const changes = diffSessions(current, next, metadata !== undefined);
-      if (method === 'UPDATE' || req.body.trim() !== '' && !metadata) return done(okResponse(), next, changes, warnings);
+      if (method === 'UPDATE' || req.body.trim() !== '' && !metadata) return done(okResponse(), next, changes, next.warnings);
       // re-INVITE without SDP: RFC 3261 §14.2 — the 200 carries an offer of the streams we have now.
       const streams = next.streams.filter((s) => s.mediaType === 'audio' && s.localPort !== undefined).map((s) => ({ label: s.label, port: s.localPort! }));
-      if (streams.length === 0) return done(okResponse(), next, changes, warnings);
+      if (streams.length === 0) return done(okResponse(), next, changes, next.warnings);
       next.answerOrigin = origin;
-      return done(okResponse(buildOfferSdp(streams, ctx.sip.codecs, { mediaAddress: ctx.sip.mediaAddress, origin })), next, changes, warnings);
+      return done(okResponse(buildOfferSdp(streams, ctx.sip.codecs, { mediaAddress: ctx.sip.mediaAddress, origin })), next, changes, next.warnings);
     }
 
     const plans = planAnswer(offer, ctx.sip.codecs);
@@ -188,7 +188,7 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
     const next = describeSession({ dialogCallId, offer, plans, ports: byIndex, metadata, headers: req.headers, roles: ctx.sip.roles, previous: current });
     next.answerOrigin = origin;
     next.warnings.unshift(...warnings.filter((w) => !next.warnings.includes(w)));
-    return done(okResponse(sdp), next, diffSessions(current, next, metadata !== undefined), warnings);
+    return done(okResponse(sdp), next, diffSessions(current, next, metadata !== undefined), next.warnings);
   } catch (err) {
     const e = errorResponse(err, warnAgent, ctx.retryAfterS ?? 5);
     return { ...done(e.response, current, [], [e.message]), errorCode: e.code };
