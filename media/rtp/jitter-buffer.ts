@@ -5,8 +5,9 @@
  *
  * Playout clock (design): playout is driven by packet arrival, not by a per-stream timer.
  * - A packet at the playout head is played at once (no added latency while packets arrive in order).
- * - Packets after a gap wait; the gap is concealed with silence as soon as the buffered audio reaches
- *   `depthMs` past it, or, when packets stop, after `depthMs` of wall-clock time. That second case needs a
+ * - Packets after a gap wait; the gap is concealed with silence as soon as a packet `depthMs` or more
+ *   after the gap's slot has arrived (the missing one is then `depthMs` overdue), or, when packets stop,
+ *   after `depthMs` of wall-clock time. That second case needs a
  *   timer: the owner calls {@link JitterBuffer.poll} from one shared process-wide ticker (see
  *   `playout-ticker.ts`) only while {@link JitterBuffer.waiting} is true, so idle and in-order streams
  *   cost no timer at all.
@@ -252,9 +253,10 @@ export class JitterBuffer<T> {
       }
       if (first.position > this.#head) {
         const last = entries[entries.length - 1];
-        const bufferedSamples = last.position + last.samples - this.#head;
+        // How overdue the missing audio is: the newest packet's slot minus the gap's slot.
+        const overdueSamples = last.position - this.#head;
         const waitedMs = this.#gapSinceMs >= 0 ? nowMs - this.#gapSinceMs : -1;
-        if (!force && bufferedSamples < this.#depthSamples && waitedMs < this.depthMs) {
+        if (!force && overdueSamples < this.#depthSamples && waitedMs < this.depthMs) {
           if (this.#gapSinceMs < 0) this.#gapSinceMs = nowMs;
           return;
         }

@@ -157,6 +157,10 @@ export class RtpReceiver {
       this.wrongSource++;
       return;
     }
+    if (msg.length >= 8 && msg[0] >>> 6 === 2 && msg[1] >= 192 && msg[1] <= 223) {
+      this.rtcp++; // RTCP multiplexed on the RTP port (RFC 5761 §4): not media
+      return;
+    }
     const packet = this.#packet;
     if (!parseRtpPacket(msg, packet)) {
       this.malformed++;
@@ -164,8 +168,7 @@ export class RtpReceiver {
     }
     const kind = this.#kinds[packet.payloadType];
     if (kind < 0) {
-      if (msg[1] >= 192 && msg[1] <= 223) this.rtcp++;
-      else this.unknownPayloadType++;
+      this.unknownPayloadType++;
       return;
     }
     // Latch only on a valid packet of a negotiated type, so stray datagrams cannot capture the stream.
