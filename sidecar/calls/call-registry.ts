@@ -222,6 +222,11 @@ export class CallRegistry {
     return this.#stats.report(nowMs);
   }
 
+  /** The views of the live calls (for metrics collected at scrape time). */
+  liveViews(): CallView[] {
+    return [...this.#calls.values()].map((e) => e.view).filter((v) => v.state !== 'ended');
+  }
+
   /** Number of live calls. */
   get liveCount(): number {
     let n = 0;

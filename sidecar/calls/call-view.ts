@@ -109,6 +109,11 @@ export class CallView {
     }
   }
 
+  /** Latest health of each component. */
+  componentHealth(): ComponentHealth[] {
+    return [...this.#health.values()];
+  }
+
   card(cardId: string): CallCard | undefined {
     return this.#cards.get(cardId);
   }

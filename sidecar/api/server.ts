@@ -1,0 +1,138 @@
+/**
+ * The API server: fastify with one plugin per concern, each in its own encapsulated context —
+ * rate limit → auth (both hook every protected route, in that order) → session, calls, sockets,
+ * knowledge, health, metrics and the static UI. It only reads the {@link CallRegistry}; the
+ * composition root feeds the registry.
+ *
+ * Routes (all under a token or session unless noted):
+ * - `POST /api/session` (public, rate-limited), `GET|DELETE /api/session`
+ * - `GET /api/calls?state=live|recent|all`, `GET /api/calls/:callId`,
+ *   `POST /api/calls/:callId/cards/:cardId/feedback` (agents), `GET /api/stats/today` (supervisors)
+ * - `GET /api/knowledge/search?q=`, `GET /api/schema/call-events` (the WebSocket protocol's JSON schema)
+ * - WebSocket `GET /api/calls/:callId/ws?since=`, `GET /api/wall/ws?since=`
+ * - `GET /healthz`, `GET /readyz`, `GET /metrics` (monitor/supervisor)
+ * - the agent UI: `/`, `/call/:callId`, `/wall`, `/assets/*` (public shell, no data)
+ *
+ * @example
+ * const app = await buildApiServer({ config: config.api, registry, retriever, readiness: { drachtio: () => srf.connected } });
+ * await app.listen({ host: config.api.host, port: config.api.port });
+ */
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
+import type { Logger } from 'pino';
+import type { Retriever } from '../assist/ports.js';
+import type { CallRegistry } from '../calls/call-registry.js';
+import { callEventSchema } from '../calls/call-event-schema.js';
+import type { ApiConfig } from '../config/schema.js';
+import { packageRoot } from '../config/load-config.js';
+import { silentLogger } from '../core/logger.js';
+import { oidcVerifier } from './auth/oidc.js';
+import type { TokenVerifier } from './auth/principal.js';
+import { staticTokenVerifier } from './auth/static-tokens.js';
+import authPlugin from './plugins/auth.js';
+import healthPlugin, { type ReadinessCheck } from './plugins/health.js';
+import metricsPlugin, { createApiMetrics } from './plugins/metrics.js';
+import uiPlugin from './plugins/ui.js';
+import callRoutes from './routes/calls.js';
+import knowledgeRoutes from './routes/knowledge.js';
+import sessionRoutes from './routes/session.js';
+import socketRoutes from './routes/sockets.js';
+
+export interface ApiServerOptions {
+  /** The `api` config section. */
+  config: ApiConfig;
+  /** The registry of live and recent calls (read only here). */
+  registry: CallRegistry;
+  /** For `/api/knowledge/search`; without it the route answers 503. */
+  retriever?: Retriever;
+  /** Readiness checks by name (`drachtio`, `asr`, `index`); `/readyz` is 200 only when all pass. */
+  readiness?: Record<string, ReadinessCheck>;
+  logger?: Logger;
+  /** Where token environment variables are read. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Built UI folder; default `<package>/agent-ui/dist`; null serves no UI. */
+  uiDir?: string | null;
+  /** Replaces the verifiers built from config (tests). */
+  verifiers?: TokenVerifier[];
+  /** WebSocket ping interval in ms. Default 30 000. */
+  heartbeatMs?: number;
+  /** Node process metrics in /metrics. Default true. */
+  processMetrics?: boolean;
+}
+
+/** Builds the server (not listening). Throws ConfigError-like TypeError when no credential source is configured. */
+export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const { config, registry } = options;
+  const logger = options.logger ?? silentLogger();
+  const verifiers = options.verifiers ?? buildVerifiers(options, logger);
+  if (verifiers.length === 0) {
+    logger.warn('api: no tokens and no OIDC configured; every request will be refused (see config api.tokens)');
+  }
+
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'api' }) as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Request lines would log every poll and socket; auth, feedback and failures are logged where handled.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err.validation) return reply.code(400).send({ error: 'bad_request', message: err.message });
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) request.log.error({ err }, 'request failed');
+    return reply.code(status).send({ error: status === 429 ? 'rate_limited' : status === 500 ? 'internal' : 'bad_request' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
+
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimit.perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip ?? 'unknown',
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'rate_limited', message: `retry in ${ctx.after}` }),
+  });
+  await app.register(authPlugin, {
+    verifiers,
+    sessionTtlMs: config.sessionTtlMinutes * 60_000,
+    protectedPrefixes: ['/api', '/healthz', '/readyz', '/metrics'],
+    openPaths: config.probesRequireToken ? [] : ['/healthz', '/readyz'],
+  });
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+
+  const metrics = createApiMetrics(registry, options.processMetrics ?? true);
+  await app.register(sessionRoutes, { loginPerMinute: config.rateLimit.loginPerMinute, secureCookie: config.secureCookie });
+  await app.register(callRoutes, { registry });
+  await app.register(socketRoutes, {
+    registry,
+    socketsPerMinute: config.rateLimit.socketsPerMinute,
+    socketsPerPrincipal: config.rateLimit.socketsPerPrincipal,
+    heartbeatMs: options.heartbeatMs,
+    onCount: (n) => metrics.wsClients.set(n),
+  });
+  await app.register(knowledgeRoutes, { retriever: options.retriever });
+  await app.register(healthPlugin, { checks: options.readiness ?? {}, roles: ['agent', 'supervisor', 'monitor'] });
+  await app.register(metricsPlugin, { metrics });
+  app.get('/api/schema/call-events', async () => callEventSchema);
+  const uiDir = options.uiDir === undefined ? join(packageRoot(), 'agent-ui', 'dist') : options.uiDir;
+  if (uiDir) await app.register(uiPlugin, { dir: uiDir });
+  return app;
+}
+
+function buildVerifiers(options: ApiServerOptions, logger: Logger): TokenVerifier[] {
+  const out: TokenVerifier[] = [];
+  const tokens = staticTokenVerifier(options.config.tokens, options.env ?? process.env, logger);
+  if (tokens.size > 0) out.push(tokens);
+  if (options.config.oidc) out.push(oidcVerifier(options.config.oidc, logger));
+  return out;
+}
+
+/** Builds and starts listening on `config.host:config.port`; resolves the base URL (`http://127.0.0.1:8080`). */
+export async function startApiServer(options: ApiServerOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildApiServer(options);
+  const address = await app.listen({ host: options.config.host, port: options.config.port });
+  return { app, url: address };
+}
