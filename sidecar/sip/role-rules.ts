@@ -121,8 +121,7 @@ export function assignRoles(
     if (c.callingParty !== undefined) out.set(c.id, { role: c.callingParty ? 'customer' : 'agent', roleSource: 'callingParty' });
   }
   const open = pool.filter((c) => !out.has(c.id));
-  const active = candidates.filter((c) => c.sends || !anySends);
-  const known = active.map((c) => out.get(c.id)?.role).filter((r): r is Role => r === 'agent' || r === 'customer');
+  const known = candidates.map((c) => out.get(c.id)?.role).filter((r): r is Role => r === 'agent' || r === 'customer');
   const hasAgent = known.includes('agent');
   const hasCustomer = known.includes('customer');
   if (hasAgent !== hasCustomer) {
