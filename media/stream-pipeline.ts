@@ -49,7 +49,6 @@ const G711_CLOCK_HZ = 8000;
  */
 export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implements TickerClient {
   readonly label: string;
-  readonly port: number;
   /** Fixed delay of the output relative to `startMs`, in ms (resampler group delay). */
   readonly resamplerDelayMs: number;
   readonly #options: StreamPipelineOptions;
@@ -78,7 +77,6 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     this.#logger = options.logger;
     this.#ticker = ticker;
     this.label = options.label;
-    this.port = options.port;
     this.#resampler = resampler;
     this.resamplerDelayMs = resampler.delayMs;
     this.#setTables(options.payloadTypes);
@@ -122,6 +120,11 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
       options.portPool?.release(options.port);
       throw err;
     }
+  }
+
+  /** The local UDP port (the bound one when `options.port` was 0). */
+  get port(): number {
+    return this.#receiver.port;
   }
 
   get closed(): boolean {
@@ -218,7 +221,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     });
     step('ticker', () => this.#stopTicking());
     step('resampler', () => this.#resampler.destroy());
-    step('port', () => this.#options.portPool?.release(this.port));
+    step('port', () => this.#options.portPool?.release(this.#options.port));
     if (this.#wav) {
       try {
         await this.#wav.close();

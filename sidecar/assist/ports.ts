@@ -43,6 +43,13 @@ export interface Fact {
   verified: boolean;
   /** For computed facts (calculators): the inputs used, name → value with unit. */
   inputs?: Record<string, { value: number | string; unit?: string; from: 'crm' | 'default' | 'caller' }>;
+  /**
+   * True when the source is marked internal (e.g. a battlecard, `audience: internal`): usable as
+   * evidence for the agent, not to be quoted or forwarded to the customer verbatim.
+   */
+  internal?: boolean;
+  /** Other places that state the same fact (same explicit id in another document or section). */
+  alsoIn?: Array<{ source: string; location: string; text: string; language: Language | string }>;
 }
 
 /** A fact with its retrieval score (higher is better; cosine similarity mixed with exact-term matches, 0–1). */
@@ -60,6 +67,12 @@ export interface RetrievalQuery {
   language?: string;
   /** Prefer/filter facts tagged with this objection class. */
   objectionClass?: ObjectionClass;
+  /** With `objectionClass`: true keeps only facts tagged with that class; default false (boost only). */
+  strictClass?: boolean;
+  /** Include facts from internal sources (battlecards). Default true: cards are for the agent. */
+  includeInternal?: boolean;
+  /** The caller's CRM record: inputs for calculators that the query retrieves. */
+  customer?: CustomerContextRecord;
 }
 
 /** Finds the verified facts that best answer a query. Implementations never return unverified facts. */

@@ -296,6 +296,57 @@ export const asrSchema = z.object({
   sherpaOnnx: asrSherpaOnnxSchema,
 }).strict().prefault({});
 
+/** Knowledge base: the folder of verified company documents and how facts are retrieved from it. */
+export const kbSchema = z.object({
+  /**
+   * The knowledge folder (Markdown, text, CSV, XLSX, PDF, DOCX, `*.calc.yaml` calculators). A relative
+   * path is resolved against the working directory, then against the package root. Default: the
+   * sample knowledge base shipped in `config/kb-sample`.
+   */
+  dir: z.string().min(1).default('config/kb-sample'),
+  /** Where the index (HNSW vectors + manifest) is kept; empty = `<dir>.modsvar-index` beside the folder. */
+  indexDir: z.string().default(''),
+  /** Hybrid retrieval: score = vectorWeight·cosine + lexicalWeight·BM25 + classBonus. */
+  retrieval: z.object({
+    vectorWeight: z.number().min(0).max(1).default(0.5),
+    lexicalWeight: z.number().min(0).max(1).default(0.5),
+    /** Added to facts tagged with the objection's class. */
+    classBonus: z.number().min(0).max(1).default(0.05),
+    /** HNSW candidates per query before fusion. */
+    vectorCandidates: z.number().int().min(1).max(10_000).default(64),
+    /** Facts returned per query when the caller does not say. */
+    defaultK: z.number().int().min(1).max(100).default(5),
+  }).strict().prefault({}),
+  /** HNSW graph parameters (hnswlib). */
+  hnsw: z.object({
+    m: z.number().int().min(4).max(96).default(16),
+    efConstruction: z.number().int().min(10).max(2000).default(200),
+    efSearch: z.number().int().min(10).max(2000).default(64),
+  }).strict().prefault({}),
+}).strict().prefault({});
+
+/** Text embeddings for retrieval. */
+export const embedderSchema = z.object({
+  /** `local`: hashed word/concept/character features, no download; `ollama`: an Ollama embedding model. */
+  provider: z.enum(['local', 'ollama']).default('local'),
+  local: z.object({
+    /** Vector dimension (hash buckets). */
+    dimension: z.number().int().min(64).max(65_536).default(2048),
+    /** Bilingual term map (YAML, concept → forms); relative to the working directory, then the package root. */
+    termsFile: z.string().default('config/kb-terms.yaml'),
+  }).strict().prefault({}),
+  ollama: z.object({
+    /** Ollama server URL. */
+    host: z.string().min(1).default('http://127.0.0.1:11434'),
+    /** Embedding model (must be pulled on the server), e.g. nomic-embed-text (768), bge-m3 (1024). */
+    model: z.string().min(1).default('nomic-embed-text'),
+    /** Deadline per request in ms. */
+    timeoutMs: z.number().int().min(100).default(10_000),
+    /** Texts per /api/embed request. */
+    batchSize: z.number().int().min(1).max(1024).default(32),
+  }).strict().prefault({}),
+}).strict().prefault({});
+
 /** The whole configuration. */
 export const configSchema = z.object({
   drachtio: drachtioSchema,
@@ -303,6 +354,8 @@ export const configSchema = z.object({
   media: mediaSchema,
   asr: asrSchema,
   log: logSchema,
+  kb: kbSchema,
+  embedder: embedderSchema,
   api: apiSchema,
 }).strict();
 
@@ -314,3 +367,5 @@ export type MediaConfig = z.infer<typeof mediaSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type AsrConfig = z.infer<typeof asrSchema>;
+export type KbConfig = z.infer<typeof kbSchema>;
+export type EmbedderConfig = z.infer<typeof embedderSchema>;

@@ -1,0 +1,199 @@
+/**
+ * The knowledge index: the facts of a knowledge folder, one passage per fact occurrence (and per
+ * calculator), their vectors in an HNSW index and their terms in a BM25 index, persisted beside the
+ * folder (`<folder>.modsvar-index/` unless configured) with a manifest:
+ *
+ * ```json
+ * {"version":1,"embedder":{"name":"local-hash-v1…","dimension":2048},"nextLabel":158,
+ *  "files":{"faq.md":{"hash":"<sha256>","labels":[12,13,…]}},
+ *  "passages":[{"label":12,"factId":"F-401","file":"faq.md","text":"…","language":"da"}]}
+ * ```
+ *
+ * `ingest()` re-reads the folder (cheap) and re-embeds only the passages of added or changed files;
+ * a different embedder name or dimension rebuilds everything. Not safe for two processes writing the
+ * same index at once.
+ *
+ * @example
+ * ```ts
+ * const index = new KnowledgeIndex({ kbDir: 'config/kb-sample', embedder });
+ * const { reports } = await index.ingest();
+ * const hits = await new HybridRetriever(index).search({ text: 'too expensive', k: 5 });
+ * ```
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Embedder, Fact, Language } from '../ports.js';
+import { calculatorSearchText, type Calculator } from '../kb/calculator.js';
+import type { FileReport } from '../kb/kb-types.js';
+import { loadKnowledgeFolder } from '../kb/knowledge-folder.js';
+import { HnswIndex, type HnswOptions } from './hnsw-index.js';
+import { LexicalIndex, analysisTerms, nameWords } from './lexical-index.js';
+import { analyse, stem } from './text-analyzer.js';
+import type { TermMap } from './term-map.js';
+
+/** One indexed passage: a fact occurrence or a calculator. */
+export interface Passage {
+  label: number;
+  factId: string;
+  file: string;
+  /** Text embedded and matched: section context + statement. */
+  text: string;
+  language: string;
+}
+
+interface Manifest {
+  version: 1;
+  embedder: { name: string; dimension: number };
+  nextLabel: number;
+  files: Record<string, { hash: string; labels: number[] }>;
+  passages: Passage[];
+}
+
+/** Options for {@link KnowledgeIndex}. */
+export interface KnowledgeIndexOptions {
+  /** The knowledge folder. */
+  kbDir: string;
+  /** Where the index is kept. Default: `<kbDir>.modsvar-index` beside the folder. */
+  indexDir?: string;
+  embedder: Embedder;
+  /** Term map for the exact-term index (the same one the local embedder uses). */
+  terms: TermMap;
+  hnsw?: HnswOptions;
+  /** Write the index to disk after ingest. Default true. */
+  persist?: boolean;
+}
+
+/** Result of {@link KnowledgeIndex.ingest}. */
+export interface IngestResult {
+  reports: FileReport[];
+  /** Verified facts in the index (calculators included). */
+  factCount: number;
+  /** Passages embedded in this run (0 when nothing changed). */
+  embeddedPassages: number;
+  /** True when the whole index was rebuilt (first run, or embedder/dimension changed). */
+  rebuilt: boolean;
+}
+
+const MANIFEST = 'manifest.json';
+const VECTORS = 'vectors.hnsw';
+
+export class KnowledgeIndex {
+  readonly kbDir: string;
+  readonly indexDir: string;
+  readonly embedder: Embedder;
+  readonly terms: TermMap;
+  /** Facts by id (after the last ingest). */
+  facts = new Map<string, Fact>();
+  /** Calculators by id. */
+  calculators = new Map<string, Calculator>();
+  /** Passages by label. */
+  passages = new Map<number, Passage>();
+  vectors: HnswIndex;
+  lexical = new LexicalIndex();
+  private readonly options: KnowledgeIndexOptions;
+
+  constructor(options: KnowledgeIndexOptions) {
+    this.options = options;
+    this.kbDir = resolve(options.kbDir);
+    this.indexDir = resolve(options.indexDir || join(dirname(this.kbDir), `${basename(this.kbDir)}.modsvar-index`));
+    this.embedder = options.embedder;
+    this.terms = options.terms;
+    this.vectors = HnswIndex.create(options.embedder.dimension, options.hnsw);
+  }
+
+  /**
+   * Builds or updates the index from the folder.
+   * @throws KbError `KB_DIR_MISSING`; ProviderError when the embedder is down (the previous index on
+   *   disk is left as it was). Files that fail to parse are reported, never thrown.
+   */
+  async ingest(): Promise<IngestResult> {
+    const previous = await this.readManifest();
+    const compatible = previous && previous.embedder.name === this.embedder.name && previous.embedder.dimension === this.embedder.dimension;
+    const folder = await loadKnowledgeFolder(this.kbDir, previous ? Object.fromEntries(Object.entries(previous.files).map(([f, v]) => [f, v.hash])) : {});
+
+    let vectors: HnswIndex | undefined;
+    if (compatible && this.passages.size === 0 && existsSync(join(this.indexDir, VECTORS))) {
+      vectors = await HnswIndex.load(join(this.indexDir, VECTORS), this.embedder.dimension, previous.passages.map((p) => p.label), this.options.hnsw).catch(() => undefined);
+    } else if (compatible && this.passages.size > 0) vectors = this.vectors;
+    const reuse = compatible && vectors !== undefined;
+    if (!reuse) vectors = HnswIndex.create(this.embedder.dimension, this.options.hnsw);
+    const index = vectors!;
+
+    const oldPassages = new Map((reuse ? previous!.passages : []).map((p) => [p.label, p]));
+    let nextLabel = reuse ? previous!.nextLabel : 0;
+    const files: Manifest['files'] = {};
+    const passages: Passage[] = [];
+    const toEmbed: Passage[] = [];
+
+    const calcByFile = new Map(folder.calculators.map((c) => [c.source, c]));
+    for (const f of folder.files) {
+      if (f.report.status === 'failed' || f.report.status === 'skipped' || f.report.status === 'removed') continue;
+      const prev = reuse ? previous!.files[f.file] : undefined;
+      if (prev && prev.hash === f.hash && prev.labels.every((l) => oldPassages.has(l))) {
+        files[f.file] = prev;
+        for (const l of prev.labels) passages.push(oldPassages.get(l)!);
+        continue;
+      }
+      const fresh: Passage[] = [];
+      const calc = calcByFile.get(f.file);
+      if (calc) fresh.push({ label: nextLabel++, factId: calc.spec.id, file: f.file, text: calculatorSearchText(calc), language: calc.spec.language });
+      for (const o of f.occurrences) {
+        if (!o.verified) continue;
+        fresh.push({ label: nextLabel++, factId: o.id, file: f.file, text: [o.context, o.text].filter(Boolean).join('. '), language: String(o.language) });
+      }
+      files[f.file] = { hash: f.hash, labels: fresh.map((p) => p.label) };
+      passages.push(...fresh);
+      toEmbed.push(...fresh);
+    }
+
+    // embed first: if the embedder is down, nothing in memory or on disk changes
+    const vecs = toEmbed.length ? await this.embedder.embed(toEmbed.map((p) => p.text)) : [];
+    const keep = new Set(passages.map((p) => p.label));
+    for (const label of oldPassages.keys()) if (!keep.has(label)) index.remove(label);
+    toEmbed.forEach((p, i) => index.add(p.label, vecs[i]));
+
+    this.vectors = index;
+    this.facts = folder.facts;
+    this.calculators = new Map(folder.calculators.map((c) => [c.spec.id, c]));
+    this.passages = new Map(passages.map((p) => [p.label, p]));
+    this.lexical = new LexicalIndex();
+    for (const p of passages) this.lexical.add(p.label, analysisTerms(analyse(p.text, this.terms, p.language)), nameStems(p.text, p.language));
+
+    const manifest: Manifest = { version: 1, embedder: { name: this.embedder.name, dimension: this.embedder.dimension }, nextLabel, files, passages };
+    if (this.options.persist !== false) await this.writeManifest(manifest, index);
+    const reports = folder.files.map((f) => f.report);
+    if (!reuse && previous) for (const r of reports) if (r.status === 'unchanged') r.status = 'changed';
+    return { reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse };
+  }
+
+  private async readManifest(): Promise<Manifest | undefined> {
+    try {
+      const m = JSON.parse(await readFile(join(this.indexDir, MANIFEST), 'utf8')) as Manifest;
+      return m.version === 1 && Array.isArray(m.passages) ? m : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async writeManifest(manifest: Manifest, index: HnswIndex): Promise<void> {
+    await mkdir(this.indexDir, { recursive: true });
+    const tmpVec = join(this.indexDir, `${VECTORS}.tmp`);
+    const tmpMan = join(this.indexDir, `${MANIFEST}.tmp`);
+    await index.save(tmpVec);
+    await writeFile(tmpMan, JSON.stringify(manifest));
+    await rename(tmpVec, join(this.indexDir, VECTORS));
+    await rename(tmpMan, join(this.indexDir, MANIFEST));
+  }
+
+  /** Deletes the persisted index (the next ingest rebuilds it). */
+  async clear(): Promise<void> {
+    await rm(this.indexDir, { recursive: true, force: true });
+  }
+}
+
+/** Name terms of a passage as `w:<stem>` keys for the exact-term index. */
+export function nameStems(text: string, language: Language | string): string[] {
+  const lang: Language = language === 'da' || language === 'de' ? language : 'en';
+  return nameWords(text).map((w) => `w:${stem(w, lang)}`);
+}

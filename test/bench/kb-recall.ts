@@ -1,0 +1,41 @@
+/**
+ * recall@k of `must_cite` facts for a grounding set; shared by `npm run eval` and the floor test in
+ * test/unit/sidecar/assist/retrieval/recall-floor.test.ts.
+ */
+import { HybridRetriever } from '../../sidecar/assist/retrieval/hybrid-retriever.js';
+import { KnowledgeIndex } from '../../sidecar/assist/retrieval/knowledge-index.js';
+import { LocalEmbedder } from '../../sidecar/assist/retrieval/local-embedder.js';
+import { loadTermMap } from '../../sidecar/assist/retrieval/term-map.js';
+import { stemAll } from '../../sidecar/assist/retrieval/text-analyzer.js';
+import type { ObjectionClass } from '../../sidecar/assist/ports.js';
+
+export interface GroundingItem { id: string; lang: string; text: string; label: ObjectionClass; must_cite: string[] }
+
+export async function measureRecall(items: GroundingItem[], opts: { kbDir: string; termsFile: string }) {
+  const terms = loadTermMap(opts.termsFile, stemAll);
+  const index = new KnowledgeIndex({ kbDir: opts.kbDir, embedder: new LocalEmbedder({ terms }), terms, persist: false });
+  const ingest = await index.ingest();
+  const retriever = new HybridRetriever(index);
+  const recall = async (k: number, withClass: boolean, subset = items) => {
+    let sum = 0;
+    const details: string[] = [];
+    for (const it of subset) {
+      const hits = await retriever.search({ text: it.text, k, ...(withClass ? { objectionClass: it.label } : {}) });
+      const ids = hits.map((h) => h.fact.id);
+      const r = it.must_cite.filter((id) => ids.includes(id)).length / it.must_cite.length;
+      sum += r;
+      details.push(`${it.id} ${it.lang} ${r.toFixed(2)} missing=${it.must_cite.filter((id) => !ids.includes(id)).join(',') || '-'} top=${ids.join(',')}`);
+    }
+    return { value: subset.length ? sum / subset.length : 0, details };
+  };
+  const r5 = await recall(5, true);
+  const figures: Record<string, number | string> = {
+    'facts indexed': ingest.factCount,
+    'items': items.length,
+    'recall@5 (text + class)': r5.value,
+    'recall@10 (text + class)': (await recall(10, true)).value,
+    'recall@5 (text only)': (await recall(5, false)).value,
+  };
+  for (const lang of ['en', 'da', 'de']) figures[`recall@5 ${lang}`] = (await recall(5, true, items.filter((i) => i.lang === lang))).value;
+  return { recall5: r5.value, figures, details: r5.details };
+}
