@@ -231,9 +231,33 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
         case 'none': break;
       }
     }
+    this.#updateKeptStreams(previous);
     log.info({ status, changes: decision.changes.map((c) => c.type), warnings: decision.warnings }, 'in-dialog request answered');
     await req.respond(decision.response);
     if (ended) void this.close(ended);
+  }
+
+  /** A kept stream may change codec, payload type or remote address in a re-INVITE (RFC 3264 §8.3). */
+  #updateKeptStreams(previous: SessionDescription): void {
+    for (const [label, pipeline] of this.#pipelines) {
+      const before = previous.streams.find((s) => s.label === label);
+      const after = this.#session.streams.find((s) => s.label === label);
+      if (!before || !after || !isRecordable(after)) continue;
+      const sourceChanged = before.remoteAddress !== after.remoteAddress || before.remotePort !== after.remotePort;
+      const codecChanged = before.payloadType !== after.payloadType || before.codec !== after.codec;
+      const dtmfChanged = before.telephoneEventPayloadType !== after.telephoneEventPayloadType;
+      if (!sourceChanged && !codecChanged && !dtmfChanged) continue;
+      try {
+        pipeline.update?.({
+          ...(sourceChanged ? { expectedSource: after.remoteAddress ? { address: after.remoteAddress, port: after.remotePort } : null } : {}),
+          ...(codecChanged ? { payloadTypes: { [after.payloadType!]: after.codec! } } : {}),
+          ...(dtmfChanged ? { telephoneEventPayloadType: after.telephoneEventPayloadType ?? null } : {}),
+        });
+        this.#logger.info({ streamLabel: label, codec: after.codec, payloadType: after.payloadType, remotePort: after.remotePort }, 'stream updated by re-INVITE');
+      } catch (err) {
+        this.#logger.warn({ err, streamLabel: label }, 'could not update a stream');
+      }
+    }
   }
 
   #applyHold(labels: string[], held: boolean): void {

@@ -78,38 +78,43 @@ export function sendResponse(res: SrfResponseLike, response: SiprecResponse, tim
 }
 
 /**
- * Adapts a drachtio-srf UAS Dialog to the session's {@link SignallingDialog}. It listens to `modify`,
- * `update` and `info` at once: srf answers a re-INVITE itself with the *old* SDP when nobody listens to
- * `modify` (drachtio-srf lib/dialog.js), which would hide stream changes from us. Requests that arrive
- * before the session registers its handler are answered 500 + Retry-After (never left hanging).
+ * Adapts a drachtio-srf UAS Dialog to the session's {@link SignallingDialog}. Call it synchronously in the
+ * `createUAS` callback: srf routes the next frames (a quick re-INVITE or BYE in the same TCP chunk) to the
+ * Dialog before any promise continuation runs. It listens to `modify`, `update` and `info` at once, since
+ * srf answers a re-INVITE itself with the *old* SDP when nobody listens to `modify` (drachtio-srf
+ * lib/dialog.js). Requests and a BYE that arrive before the session registers its handlers are queued
+ * and delivered on registration, never lost or left unanswered.
  */
 export function adaptDialog(dialog: SrfDialogLike, timeoutMs: number, logger: Logger): SignallingDialog {
   let onRequest: ((req: InDialogRequest) => void) | undefined;
   let onRemoteEnd: ((reason: string) => void) | undefined;
+  const queued: InDialogRequest[] = [];
+  let endedReason: string | undefined;
   const deliver = (req: SrfRequestLike, res: SrfResponseLike) => {
     const request: InDialogRequest = {
       request: toSipRequestLike(req),
       respond: (response) => sendResponse(res, response, timeoutMs),
     };
-    if (onRequest) {
-      onRequest(request);
-      return;
-    }
-    request.respond({ status: 500, reason: 'Server Internal Error', headers: { 'Retry-After': '1' } })
-      .catch((err) => logger.warn({ err }, 'answering an early in-dialog request failed'));
+    if (onRequest) onRequest(request);
+    else queued.push(request);
   };
   dialog.on('modify', deliver);
   dialog.on('update', deliver);
   dialog.on('info', deliver);
   dialog.on('ack', () => logger.debug('ACK received'));
-  dialog.on('destroy', (_req, reason) => onRemoteEnd?.(reason ?? 'normal release'));
+  dialog.on('destroy', (_req, reason) => {
+    endedReason = reason ?? 'normal release';
+    onRemoteEnd?.(endedReason);
+  });
   return {
     id: dialog.id,
     onRequest: (handler) => {
       onRequest = handler;
+      for (const request of queued.splice(0)) handler(request);
     },
     onRemoteEnd: (handler) => {
       onRemoteEnd = handler;
+      if (endedReason !== undefined) handler(endedReason);
     },
     end: async () => {
       await withDeadline(dialog.destroy(), timeoutMs, 'BYE');

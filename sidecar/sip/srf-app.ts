@@ -10,6 +10,7 @@ import {
   adaptDialog, sendResponse, toError, toSipRequestLike,
   type SrfDialogLike, type SrfRequestLike, type SrfResponseLike,
 } from './srf-adapters.js';
+import type { SignallingDialog } from './recording-session-types.js';
 
 /** The slice of drachtio-srf 5.0.x we use (its bundled typings lack `options`, `bye`, 4-argument `use`). */
 interface SrfLike {
@@ -20,7 +21,8 @@ interface SrfLike {
   bye(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
   update(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
   use(handler: (err: unknown, req: SrfRequestLike, res: SrfResponseLike, next: () => void) => void): void;
-  createUAS(req: SrfRequestLike, res: SrfResponseLike, opts: { localSdp?: string; headers?: Record<string, string> }): Promise<SrfDialogLike>;
+  createUAS(req: SrfRequestLike, res: SrfResponseLike, opts: { localSdp?: string; headers?: Record<string, string> },
+    callback: (err: unknown, dialog: SrfDialogLike) => void): unknown;
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
 
@@ -218,20 +220,25 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
       await session.close('cancel');
       return;
     }
-    const uas = this.#srf.createUAS(req, res, { localSdp: response.sdp, headers: response.headers });
-    let dialog: SrfDialogLike;
+    // The callback form: srf calls it while handling the 200's echo, before it reads the next frame, so
+    // the dialog's listeners are in place for a re-INVITE or BYE that follows in the same TCP chunk.
+    const uas = new Promise<SignallingDialog>((resolve, reject) => {
+      this.#srf.createUAS(req, res, { localSdp: response.sdp, headers: response.headers }, (err, dialog) =>
+        err ? reject(err) : resolve(adaptDialog(dialog, timeoutMs, log)));
+    });
+    let dialog: SignallingDialog;
     try {
       dialog = await withDeadline(uas, timeoutMs, 'sending the 200 OK');
     } catch (err) {
       const reason = cancelled || (err as { status?: number }).status === 487 ? 'cancel' : 'error';
       if (reason === 'error') {
-        uas.then((late) => late.destroy()).catch(() => undefined); // a late dialog is ended at once
+        uas.then((late) => late.end()).catch(() => undefined); // a late dialog is ended at once
         log.error({ err: toError(err), status: 200 }, 'SIPREC INVITE: the 200 OK was not confirmed; session abandoned');
       } else log.info({ callId: session.callId }, 'SIPREC INVITE cancelled by the SRC before the session started');
       await session.close(reason);
       return;
     }
-    session.attachDialog(adaptDialog(dialog, timeoutMs, log));
+    session.attachDialog(dialog);
     const s = session.session;
     log.info({
       status: 200, callId: s.callId, callIdSource: s.callIdSource, streams: session.streamLabels,
