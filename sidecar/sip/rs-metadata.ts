@@ -50,6 +50,11 @@ export interface RsMetadata {
   callId?: { value: string; source: string };
   participants: MetadataParticipant[];
   streams: MetadataStream[];
+  /**
+   * True when the metadata says anything about stream association (a `<participantstreamassoc>`, or
+   * `<send>`/`<recv>` inside a participant), even if empty: an empty association is a statement, not a gap.
+   */
+  associationsDeclared: boolean;
   /** AoRs or numbers of the party the PBX records (its own subscriber: the agent side), from vendor data. */
   recordedParties: string[];
   warnings: string[];
@@ -138,6 +143,8 @@ export function parseRsMetadata(xml: string): RsMetadata {
     ...(callId ? { callId } : {}),
     participants,
     streams,
+    associationsDeclared: childrenNamed(root, 'participantstreamassoc').length > 0
+      || childrenNamed(root, 'participant').some((p) => childrenNamed(p, 'send').length > 0 || childrenNamed(p, 'recv').length > 0),
     recordedParties: recordedParties(root),
     warnings,
   };

@@ -163,9 +163,10 @@ export function planAnswer(offer: SdpOffer, codecs: readonly string[]): StreamPl
     const audio = offer.media.filter((m) => m.type === 'audio');
     if (audio.length === 0) throw new UnsupportedError('SIPREC_NO_AUDIO', `SDP offer has no audio stream (offered: ${offer.media.map((m) => m.type).join(', ')})`);
     if (audio.every((m) => m.port === 0)) throw new UnsupportedError('SIPREC_NO_AUDIO', 'every audio stream of the SDP offer has port 0');
-    const offered = [...new Set(audio.flatMap((m) => m.codecs.map(codecLabel)))].join(', ');
-    const reasons = [...new Set(plans.filter((p) => offer.media[p.index].type === 'audio').map((p) => p.rejectedReason))].join('; ');
-    throw new UnsupportedError('SIPREC_NO_CODEC', `no offered audio stream can be decoded (${reasons}; offered: ${offered || 'none'}; accepted: ${codecs.join(', ')})`);
+    const offered = [...new Set(audio.filter((m) => m.port !== 0).flatMap((m) => m.codecs.map(codecLabel)))].join(', ');
+    const transport = [...new Set(plans.map((p) => p.rejectedReason ?? '').filter((r) => /SRTP|transport/.test(r)))];
+    if (transport.length > 0) throw new UnsupportedError('SIPREC_NO_CODEC', `no audio stream can be received: ${transport.join('; ')}`);
+    throw new UnsupportedError('SIPREC_NO_CODEC', `no offered audio codec is supported (offered: ${offered || 'none'}; supported: ${codecs.join(', ')})`);
   }
   return plans;
 }

@@ -116,15 +116,18 @@ export function describeSession(input: DescribeInput): SessionDescription {
 
   const previousByLabel = new Map((previous?.streams ?? []).map((s) => [s.label, s]));
   const anyAssoc = metadata ? metadata.participants.some((p) => p.sends.length > 0) : false;
+  const assocDeclared = metadata?.associationsDeclared ?? false;
   const sdpHasLabels = audio.some((s) => offer?.media[s.mediaIndex]?.label !== undefined);
 
   if (metadata && metadata.dataMode === 'complete' && (!anyAssoc || (!sdpHasLabels && offer))) {
     // No stream association in the metadata (OpenSIPS), or an SDP without labels: bind by order if counts match.
     const live = audio.filter((s) => !s.rejectedReason);
     const declared = [...participants.values()];
-    if (!anyAssoc && declared.length === live.length && live.length > 0) {
+    if (!assocDeclared && declared.length === live.length && live.length > 0) {
       live.forEach((s, i) => senders.set(s.label, [declared[i].id]));
       warnings.push('metadata associates no participant with a stream; streams bound to participants in order');
+    } else if (assocDeclared && !anyAssoc) {
+      warnings.push('metadata associates no stream with any participant yet; streams are unassigned until an update');
     } else if (anyAssoc && !sdpHasLabels && metadata.streams.length === audio.length) {
       const orderedLabels = metadata.streams.map((s) => s.label);
       const remapped = new Map<string, string[]>();

@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { SipConfig } from '../config/schema.js';
 import { SiprecError } from '../core/errors.js';
 import { parseRsMetadata, type RsMetadata } from './rs-metadata.js';
-import { buildAnswerSdp, buildOfferSdp, parseSdpOffer, planAnswer, type SdpOffer, type StreamPlan } from './sdp-answer.js';
+import { applyAnswer, offerSession } from './delayed-offer.js';
+import { buildAnswerSdp, parseSdpOffer, planAnswer, type SdpOffer, type StreamPlan } from './sdp-answer.js';
 import { describeSession } from './session-description.js';
 import { diffSessions } from './session-change.js';
 import { extractSiprecBody } from './siprec-body.js';
@@ -91,18 +92,13 @@ export function interpretInitialInvite(req: SipRequestLike, ctx: SiprecContext):
 
     if (!offer) {
       // Delayed offer (RFC 3261 §13.2.1): we offer recvonly audio, one stream per metadata stream, else 2.
-      const labels = metadata?.streams.map((s) => s.label).filter((l): l is string => !!l) ?? [];
+      const labels = metadata?.streams.map((x) => x.label).filter((l): l is string => !!l) ?? [];
       const streamLabels = labels.length > 0 ? [...new Set(labels)] : ['1', '2'];
       const ports = lease(ctx, streamLabels.length, leased);
-      const sdp = buildOfferSdp(streamLabels.map((label, i) => ({ label, port: ports[i] })), ctx.sip.codecs, { mediaAddress: ctx.sip.mediaAddress, origin });
-      const session = describeSession({
-        dialogCallId, metadata, headers: req.headers, roles: ctx.sip.roles,
-        offer: ourOfferAsStreams(sdp),
-        plans: streamLabels.map((_, index) => ({ index, accepted: true, held: false })),
-        ports,
+      const { sdp, session } = offerSession({
+        dialogCallId, labels: streamLabels, ports, codecs: ctx.sip.codecs, local: { mediaAddress: ctx.sip.mediaAddress, origin },
+        ...(metadata ? { metadata } : {}), headers: req.headers, roles: ctx.sip.roles,
       });
-      for (const s of session.streams) { delete s.codec; s.direction = 'sendonly'; s.remotePort = 0; delete s.remoteAddress; }
-      session.answerOrigin = origin;
       session.warnings.push(...warnings, 'INVITE has no SDP (delayed offer): our offer is in the 200 OK, the answer comes in the ACK');
       return ok(okResponse(sdp), session, leased);
     }
@@ -150,7 +146,7 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
     if (method === 'BYE' || method === 'CANCEL') {
       return done(okResponse(), current, [{ type: 'ended', reason: method === 'BYE' ? 'bye' : 'cancel' }]);
     }
-    if (method === 'ACK') return done({ status: 0, reason: 'ACK is not answered', headers: {} }, current, []);
+    if (method === 'ACK') return ack(req, current, ctx);
     if (method === 'OPTIONS' || method === 'INFO') {
       return done(method === 'OPTIONS' ? okResponse(undefined, { Allow: ALLOWED_METHODS }) : okResponse(), current, []);
     }
@@ -166,10 +162,13 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
       const changes = diffSessions(current, next, metadata !== undefined);
       if (method === 'UPDATE' || req.body.trim() !== '' && !metadata) return done(okResponse(), next, changes, next.warnings);
       // re-INVITE without SDP: RFC 3261 §14.2 — the 200 carries an offer of the streams we have now.
-      const streams = next.streams.filter((s) => s.mediaType === 'audio' && s.localPort !== undefined).map((s) => ({ label: s.label, port: s.localPort! }));
-      if (streams.length === 0) return done(okResponse(), next, changes, next.warnings);
-      next.answerOrigin = origin;
-      return done(okResponse(buildOfferSdp(streams, ctx.sip.codecs, { mediaAddress: ctx.sip.mediaAddress, origin })), next, changes, next.warnings);
+      const kept = next.streams.filter((x) => x.mediaType === 'audio' && x.localPort !== undefined);
+      if (kept.length === 0) return done(okResponse(), next, changes, next.warnings);
+      const offered = offerSession({
+        dialogCallId, labels: kept.map((x) => x.label), ports: kept.map((x) => x.localPort!), codecs: ctx.sip.codecs,
+        local: { mediaAddress: ctx.sip.mediaAddress, origin }, roles: ctx.sip.roles, previous: next,
+      });
+      return done(okResponse(offered.sdp), offered.session, diffSessions(current, offered.session, metadata !== undefined), offered.session.warnings);
     }
 
     const plans = planAnswer(offer, ctx.sip.codecs);
@@ -192,6 +191,24 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
   } catch (err) {
     const e = errorResponse(err, warnAgent, ctx.retryAfterS ?? 5);
     return { ...done(e.response, current, [], [e.message]), errorCode: e.code };
+  }
+}
+
+/** ACK: never answered; when our 200 carried an offer, the ACK carries the SRC's answer (RFC 3261 §13.2.1). */
+function ack(req: SipRequestLike, current: SessionDescription, ctx: SiprecContext): InDialogDecision {
+  const response: SiprecResponse = { status: 0, reason: 'ACK is not answered', headers: {} };
+  const base = { response, leasedPorts: [], change: { type: 'none' } as SessionChange, changes: [] as SessionChange[] };
+  if (!current.pendingOffer) return { ...base, session: current, warnings: [] };
+  try {
+    const body = extractSiprecBody(req.headers['content-type'], req.body ?? '', { maxMetadataBytes: ctx.maxMetadataBytes });
+    if (body.sdp === undefined) {
+      return { ...base, session: current, warnings: ['ACK carries no SDP answer to our offer; the streams stay without a codec'] };
+    }
+    const next = applyAnswer(current, body.sdp, ctx.sip.codecs);
+    const changes = diffSessions(current, next, false);
+    return { ...base, session: next, change: changes[0] ?? { type: 'none' }, changes, warnings: next.warnings };
+  } catch (err) {
+    return { ...base, session: current, warnings: [`ACK answer unreadable: ${(err as Error).message}`], errorCode: (err as { code?: string }).code ?? 'SIPREC_INTERNAL' };
   }
 }
 
@@ -249,11 +266,6 @@ function lease(ctx: SiprecContext, count: number, leased: number[]): number[] {
 /** Our `o=` sess-id: digits derived from the dialog's Call-ID, stable for the dialog (RFC 4566 §5.2). */
 function originSessionId(callId: string): string {
   return BigInt('0x' + createHash('sha256').update(callId).digest('hex').slice(0, 13)).toString();
-}
-
-/** Our own offer read back as an offer, so a delayed-offer session describes the streams we proposed. */
-function ourOfferAsStreams(sdp: string): SdpOffer {
-  return parseSdpOffer(sdp);
 }
 
 function okResponse(sdp?: string, extra: Record<string, string> = {}): SiprecResponse {

@@ -96,6 +96,8 @@ export interface SessionDescription {
   metadataStreams?: Record<string, string>;
   /** Vendor-named PBX subscribers (the agent side) kept for later role decisions, see `role-rules.ts`. */
   recordedParties?: string[];
+  /** True after we sent an SDP offer (INVITE/re-INVITE without SDP) until the SRC's answer arrives in the ACK. */
+  pendingOffer?: boolean;
   /** Our SDP origin (`o=` sess-id and sess-version, RFC 4566 §5.2); each new answer in the dialog bumps the version. */
   answerOrigin?: { sessionId: string; version: number };
 }
