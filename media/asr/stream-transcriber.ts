@@ -1,0 +1,285 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { EnhancedEmitter } from '../../sidecar/core/enhanced-emitter.js';
+import type { ProviderErrorCategory } from '../../sidecar/core/errors.js';
+import type { Transcript, UtteranceUpdate } from '../../sidecar/calls/transcript.js';
+import type { Role } from '../../sidecar/sip/siprec-types.js';
+import type { PcmFrame } from '../stream-pipeline-types.js';
+import { OUTPUT_SAMPLE_RATE_HZ } from '../stream-pipeline-types.js';
+import type { AsrEvent, AsrFinalEvent, AsrProvider, AsrSession, AsrWord } from './asr-provider.js';
+import { SessionTimeline } from './session-timeline.js';
+import { SpeechEndDetector, type VadOptions } from './vad.js';
+
+/** Options of a {@link StreamTranscriber}. */
+export interface StreamTranscriberOptions {
+  provider: AsrProvider;
+  /** BCP-47 language of the call (or this stream). */
+  language: string;
+  /** Where utterances go: the call's transcript. */
+  transcript: Transcript;
+  streamLabel: string;
+  participantId?: string;
+  /** The stream's role; `mixed` = one stream carries both parties (diarized where the provider can). */
+  role: Role;
+  /** Stream time 0 on the call's timeline, ms from call start. */
+  streamOffsetMs: number;
+  /** Mixed streams: role of diarization speaker 0, 1, … (per-call override). Default from `firstSpeaker`. */
+  speakerRoles?: Record<number, 'agent' | 'customer'>;
+  /** Mixed streams: role of the first speaker heard, when `speakerRoles` does not say. Default `agent`. */
+  firstSpeaker?: 'agent' | 'customer';
+  /** Local end-of-speech detection, which finalizes early; false = off. */
+  vad?: VadOptions | false;
+  /** Longest wait for the last final at finish(), ms. Default 3000. */
+  finishTimeoutMs?: number;
+  logger: Logger;
+}
+
+/** A component-level health change, for the call's `degraded`/`recovered` event. */
+export interface AsrHealthEvent {
+  component: 'asr';
+  streamLabel: string;
+  provider: string;
+  category?: ProviderErrorCategory;
+  retrying: boolean;
+  /** Human sentence; never secrets, never transcript text. */
+  detail: string;
+}
+
+/** Events of a {@link StreamTranscriber}. */
+export type StreamTranscriberEvents = {
+  degraded: [AsrHealthEvent];
+  recovered: [AsrHealthEvent];
+  /** The session ended (after finish, close or a terminal failure); emitted once. */
+  close: [{ reason: string }];
+};
+
+interface Run {
+  speaker?: number;
+  words: AsrWord[];
+  texts: string[];
+  startMs: number;
+  endMs: number;
+  confidence: number;
+  pieces: number;
+  language: string;
+}
+
+/**
+ * Binds one stream's 16 kHz PCM frames to an {@link AsrSession} and its events to the call's
+ * {@link Transcript}: maps session times to call times (holds make the stream's time jump), joins a
+ * provider's final pieces into one utterance until the end of the turn (Deepgram `speech_final`,
+ * `UtteranceEnd`, a forced finalize), splits diarized mixed streams into per-speaker utterances with
+ * guessed roles, measures each final's delay, and runs the VAD that finalizes early.
+ *
+ * Owner: the StreamPipeline's owner. `write()` is synchronous (the RTP hot path); `finish()` drains
+ * (words before a BYE survive); `close()` cancels. Both are idempotent. Provider failures are
+ * `degraded` events; the call goes on.
+ */
+export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> {
+  readonly #o: StreamTranscriberOptions;
+  readonly #log: Logger;
+  readonly #session: AsrSession;
+  readonly #timeline = new SessionTimeline();
+  readonly #mixed: boolean;
+  #vad: SpeechEndDetector | undefined;
+  #run: Run | undefined;
+  #speakerRoles = new Map<number, 'agent' | 'customer'>();
+  #state: 'open' | 'finishing' | 'closed' = 'open';
+  #reader: Promise<void>;
+  #finishing: Promise<void> | undefined;
+  #closeReason = 'finished';
+  /** Frames written after finish/close or after the provider failed, dropped. */
+  droppedFrames = 0;
+
+  constructor(options: StreamTranscriberOptions) {
+    super(options.logger);
+    this.#o = options;
+    this.#log = options.logger;
+    this.#mixed = options.role === 'mixed';
+    for (const [k, v] of Object.entries(options.speakerRoles ?? {})) this.#speakerRoles.set(Number(k), v);
+    const diarize = this.#mixed && options.provider.capabilities.diarization;
+    if (this.#mixed && !diarize) {
+      this.#log.warn({ provider: options.provider.name }, 'mixed stream: provider cannot diarize; speech is attributed to the stream');
+    }
+    this.#session = options.provider.open({ language: options.language, sampleRateHz: OUTPUT_SAMPLE_RATE_HZ, diarize, logger: options.logger });
+    if (options.vad !== false && options.provider.capabilities.finalize) {
+      try {
+        this.#vad = new SpeechEndDetector(options.vad ?? {});
+      } catch (err) {
+        this.#log.warn({ err: (err as Error).message }, 'vad unavailable; finals come from provider endpointing only');
+      }
+    }
+    this.#reader = this.#read();
+  }
+
+  /** Hands one 20 ms frame to the ASR (synchronous). Frames after finish/close are counted and dropped. */
+  write(frame: PcmFrame): void {
+    if (this.#state !== 'open') {
+      this.droppedFrames++;
+      return;
+    }
+    const durationMs = (frame.samples.length * 1000) / OUTPUT_SAMPLE_RATE_HZ;
+    this.#timeline.record(frame.startMs, durationMs, performance.now());
+    try {
+      this.#session.write(frame.samples);
+    } catch {
+      // the session ended on a provider failure a moment ago; its event is on the way
+      this.droppedFrames++;
+      return;
+    }
+    if (this.#vad) {
+      for (const ev of this.#vad.push(frame.samples)) {
+        if (ev.type === 'speech-end') this.#session.finalize();
+      }
+    }
+  }
+
+  /** Drains: the provider flushes, the last final lands in the transcript, then `close` is emitted. */
+  finish(): Promise<void> {
+    if (this.#finishing) return this.#finishing;
+    if (this.#state === 'open') this.#state = 'finishing';
+    this.#finishing = this.#session.finish({ timeoutMs: this.#o.finishTimeoutMs ?? 3000 }).then(() => this.#reader);
+    return this.#finishing;
+  }
+
+  /** Cancels at once: the open utterance is dropped. */
+  close(reason = 'closed'): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#closeReason = reason;
+    this.#session.close(reason);
+  }
+
+  async #read(): Promise<void> {
+    try {
+      for await (const ev of this.#session) this.#on(ev);
+    } catch (err) {
+      this.#log.error({ err }, 'asr session reader failed');
+    }
+    if (this.#state === 'closed') this.#o.transcript.discardOpen(this.#o.streamLabel);
+    else this.#closeRun();
+    this.#o.transcript.discardOpen(this.#o.streamLabel);
+    this.#state = 'closed';
+    this.safeEmit('close', { reason: this.#closeReason });
+  }
+
+  #on(ev: AsrEvent): void {
+    switch (ev.type) {
+      case 'interim':
+        this.#interim(ev.words, ev.text, ev.startMs, ev.endMs, ev.confidence, ev.language);
+        break;
+      case 'final':
+        this.#final(ev);
+        break;
+      case 'utterance-end':
+        this.#closeRun();
+        break;
+      case 'speech-started':
+        break;
+      case 'degraded':
+        this.safeEmit('degraded', this.#health(ev.error.category, ev.retrying, ev.error.message));
+        if (!ev.retrying) this.#log.error({ category: ev.error.category, status: ev.error.status }, ev.error.message);
+        break;
+      case 'recovered':
+        this.safeEmit('recovered', this.#health(undefined, false, `${this.#o.provider.name} reconnected after ${ev.attempts} attempt(s)`));
+        break;
+      case 'error':
+        this.#closeReason = 'provider-failed';
+        this.#log.error({ category: ev.error.category, status: ev.error.status, provider: ev.error.provider }, ev.error.message);
+        this.safeEmit('degraded', this.#health(ev.error.category, false, ev.error.message));
+        break;
+    }
+  }
+
+  #health(category: ProviderErrorCategory | undefined, retrying: boolean, detail: string): AsrHealthEvent {
+    return { component: 'asr', streamLabel: this.#o.streamLabel, provider: this.#o.provider.name, category, retrying, detail };
+  }
+
+  /** Adds a final piece; closes the utterance at a speaker change and at the end of the turn. */
+  #final(ev: AsrFinalEvent): void {
+    const byWords = ev.words.length > 0;
+    if (byWords) {
+      for (const w of ev.words) {
+        const speaker = this.#mixed ? w.speaker : undefined;
+        if (this.#run && this.#run.speaker !== speaker) this.#closeRun();
+        const run = (this.#run ??= this.#newRun(speaker, w.startMs, ev.language));
+        run.words.push(w);
+        run.endMs = w.endMs;
+        run.confidence += w.confidence;
+        run.pieces++;
+      }
+    } else if (ev.text.trim()) {
+      const run = (this.#run ??= this.#newRun(undefined, ev.startMs, ev.language));
+      run.texts.push(ev.text.trim());
+      run.endMs = ev.endMs;
+      run.confidence += ev.confidence;
+      run.pieces++;
+    }
+    if (ev.endOfUtterance || ev.fromFinalize) this.#closeRun();
+    else if (this.#run) this.#interim([], '', this.#run.endMs, this.#run.endMs, 1, ev.language);
+  }
+
+  #newRun(speaker: number | undefined, startMs: number, language: string): Run {
+    return { speaker, words: [], texts: [], startMs, endMs: startMs, confidence: 0, pieces: 0, language };
+  }
+
+  #closeRun(): void {
+    const run = this.#run;
+    if (!run) return;
+    this.#run = undefined;
+    const text = runText(run);
+    const wall = this.#timeline.wallAt(run.endMs);
+    const asrDelayMs = wall === undefined ? undefined : Math.max(0, Math.round(performance.now() - wall));
+    this.#o.transcript.final(this.#update(run.words, text, run.startMs, run.endMs, run.confidence / Math.max(1, run.pieces), run.language, run.speaker), asrDelayMs);
+  }
+
+  /** Shows the open utterance: finalized pieces so far plus the interim hypothesis. */
+  #interim(words: AsrWord[], text: string, startMs: number, endMs: number, confidence: number, language: string): void {
+    const run = this.#run;
+    const speaker = this.#mixed ? (words.at(-1)?.speaker ?? run?.speaker) : undefined;
+    if (run && run.speaker !== speaker) this.#closeRun();
+    const base = this.#run;
+    const all = base ? [...base.words, ...words] : words;
+    const fullText = [base ? runText(base) : '', text].filter(Boolean).join(' ');
+    if (!fullText) return;
+    this.#o.transcript.interim(this.#update(all, fullText, base?.startMs ?? startMs, Math.max(endMs, base?.endMs ?? 0), confidence, language, speaker));
+  }
+
+  #update(words: AsrWord[], text: string, startMs: number, endMs: number, confidence: number, language: string, speaker?: number): UtteranceUpdate {
+    const call = (t: number) => Math.round(this.#o.streamOffsetMs + this.#timeline.toStreamMs(t));
+    const role: Role = this.#mixed && speaker !== undefined ? this.#roleOf(speaker) : this.#o.role;
+    return {
+      streamLabel: this.#o.streamLabel,
+      ...(this.#o.participantId && !this.#mixed ? { participantId: this.#o.participantId } : {}),
+      role,
+      roleGuessed: this.#mixed && speaker !== undefined,
+      text,
+      words: words.map((w) => ({ text: w.text, startMs: call(w.startMs), endMs: call(w.endMs), confidence: w.confidence })),
+      startMs: call(startMs),
+      endMs: call(endMs),
+      confidence,
+      language,
+      ...(speaker !== undefined ? { speakerKey: String(speaker) } : {}),
+    };
+  }
+
+  /**
+   * Mixed-stream rule: the first speaker heard is the one who answered the phone (`firstSpeaker`, by
+   * default the agent: on inbound sales calls the agent greets first); every other speaker is the other
+   * party. `speakerRoles` overrides per call; a speaker it does not name is the party opposite to the
+   * first one it names.
+   */
+  #roleOf(speaker: number): 'agent' | 'customer' {
+    const known = this.#speakerRoles.get(speaker);
+    if (known) return known;
+    // the first speaker's role (overridden or not); every later speaker is the other party
+    const first = this.#speakerRoles.values().next().value;
+    const role = first === undefined ? this.#o.firstSpeaker ?? 'agent' : first === 'agent' ? 'customer' : 'agent';
+    this.#speakerRoles.set(speaker, role);
+    return role;
+  }
+}
+
+function runText(run: Run): string {
+  return run.words.length ? run.words.map((w) => w.text).join(' ') : run.texts.join(' ');
+}
