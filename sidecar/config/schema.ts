@@ -168,6 +168,53 @@ export const apiSchema = z.object({
   alertUnanswered: z.number().int().min(1).default(2),
 }).strict().prefault({});
 
+/** Objection detection (sidecar/assist/detection): playbooks, thresholds, interim stability, calibration. */
+const plattSchema = z.object({
+  /** Slope per score point of margin. */
+  a: z.number(),
+  /** Intercept. */
+  b: z.number(),
+}).strict();
+export const detectionSchema = z.object({
+  /**
+   * Folder with the team's playbooks (`da.yaml`, `de.yaml`, `en.yaml`); each extends the embedded default
+   * of its language (`mode: extend`) or replaces it (`mode: replace`). Unset: the embedded defaults only.
+   */
+  playbookDir: z.string().min(1).optional(),
+  /** Least score (cue points) an objection class needs; below it the utterance is `none`. */
+  minScore: z.number().positive().default(1.0),
+  /** Weight of a cue's position (0 = none): later cues weigh more, so a mixed objection goes to the one it ends with. */
+  positionWeight: z.number().min(0).max(1).default(0.4),
+  /** Points per unit of example similarity above `exampleFloor` (nearest-neighbour over the playbook examples). */
+  exampleWeight: z.number().min(0).default(1.5),
+  /** Example similarity (cosine, 0–1) below which examples add nothing. */
+  exampleFloor: z.number().min(0).max(0.99).default(0.45),
+  /** Playbook language for utterances in a language without one. */
+  fallbackLanguage: z.string().min(2).default('en'),
+  /** Platt calibration of the confidence: P = 1/(1+exp(-(a·margin+b))); refit with `modsvar eval objections FILE --fit-calibration`. */
+  calibration: z.object({
+    objection: plattSchema.default({ a: 1.2, b: 0.4 }),
+    none: plattSchema.default({ a: 1.2, b: 0.6 }),
+  }).strict().prefault({}),
+  /** When an interim hypothesis counts as stable enough to raise or update a card. */
+  stability: z.object({
+    /** Consecutive interim hypotheses of one utterance that must agree on the class (1 = act on the first). */
+    interimAgreement: z.number().int().min(1).max(10).default(2),
+    /** Or: an interim hypothesis unchanged for this long (ms) counts as stable; 0 turns the timer off. */
+    interimQuietMs: z.number().int().min(0).max(5000).default(300),
+    /** Interim hypotheses with fewer content words are not scored. */
+    interimMinWords: z.number().int().min(1).default(2),
+    /** Least confidence to raise a card from an interim hypothesis (finals use minConfidence). */
+    interimMinConfidence: z.number().min(0).max(1).default(0.6),
+    /** Least confidence to raise a card from a final transcript. */
+    minConfidence: z.number().min(0).max(1).default(0.5),
+    /** A change of confidence smaller than this does not emit objection-updated. */
+    updateMinDelta: z.number().min(0).max(1).default(0.05),
+    /** Same class again on the same stream within this many ms of an objection's end updates it instead of raising a new one. */
+    mergeWindowMs: z.number().int().min(0).default(4000),
+  }).strict().prefault({}),
+}).strict().prefault({});
+
 /**
  * Speech recognition (media/asr). The Deepgram API key comes only from the environment
  * (`MODSVAR_ASR__DEEPGRAM__API_KEY`, or Deepgram's own `DEEPGRAM_API_KEY`) and is never logged.
@@ -356,6 +403,7 @@ export const configSchema = z.object({
   log: logSchema,
   kb: kbSchema,
   embedder: embedderSchema,
+  detection: detectionSchema,
   api: apiSchema,
 }).strict();
 
@@ -366,6 +414,7 @@ export type SipConfig = z.infer<typeof sipSchema>;
 export type MediaConfig = z.infer<typeof mediaSchema>;
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
+export type DetectionConfig = z.infer<typeof detectionSchema>;
 export type AsrConfig = z.infer<typeof asrSchema>;
 export type KbConfig = z.infer<typeof kbSchema>;
 export type EmbedderConfig = z.infer<typeof embedderSchema>;
