@@ -23,7 +23,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import type { Retriever } from '../assist/ports.js';
-import type { CallRegistry } from '../calls/call-registry.js';
+import type { CallRegistry, CallRegistryOptions } from '../calls/call-registry.js';
 import { callEventSchema } from '../calls/call-event-schema.js';
 import type { ApiConfig } from '../config/schema.js';
 import { packageRoot } from '../config/load-config.js';
@@ -128,6 +128,16 @@ function buildVerifiers(options: ApiServerOptions, logger: Logger): TokenVerifie
   if (tokens.size > 0) out.push(tokens);
   if (options.config.oidc) out.push(oidcVerifier(options.config.oidc, logger));
   return out;
+}
+
+/** The registry limits the `api` section configures: `new CallRegistry({ ...callRegistryOptions(config.api), logger })`. */
+export function callRegistryOptions(config: ApiConfig): CallRegistryOptions {
+  return {
+    ringSize: config.resumeEvents,
+    recentCalls: config.recentCalls,
+    recentRetentionMs: config.recentRetentionMinutes * 60_000,
+    alertUnanswered: config.alertUnanswered,
+  };
 }
 
 /** Builds and starts listening on `config.host:config.port`; resolves the base URL (`http://127.0.0.1:8080`). */

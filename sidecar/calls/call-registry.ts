@@ -66,6 +66,8 @@ export type CallRegistryObserverEvents = {
 
 interface Entry {
   view: CallView;
+  /** Order of hang-up (1 = first call to end), for pruning the oldest ended calls first. */
+  endOrder: number;
   ring: EventRing<CallEvent>;
   listeners: Set<(event: CallEvent) => void>;
 }
@@ -83,6 +85,7 @@ export class CallRegistry {
   readonly #opts: Required<Omit<CallRegistryOptions, 'logger'>>;
   readonly #logger?: Logger;
   #pruneTimer?: NodeJS.Timeout;
+  #ended = 0;
 
   constructor(options: CallRegistryOptions = {}) {
     this.#opts = {
@@ -138,6 +141,7 @@ export class CallRegistry {
     if (SUMMARY_EVENTS.has(event.type)) {
       const summary = entry.view.summary();
       if (event.type === 'call.state' && event.state === 'ended' && !wasEnded) {
+        entry.endOrder = ++this.#ended;
         this.observer.safeEmit('callended', summary);
         this.#wall({ type: 'wall.removed', callId: summary.callId });
         this.prune();
@@ -237,7 +241,7 @@ export class CallRegistry {
   /** Drops ended calls past retention or beyond `recentCalls`. Called on each hang-up and every minute. */
   prune(nowMs = Date.now()): void {
     const ended = [...this.#calls.values()].filter((e) => e.view.state === 'ended')
-      .sort((a, b) => (b.view.endedAtMs ?? 0) - (a.view.endedAtMs ?? 0));
+      .sort((a, b) => b.endOrder - a.endOrder);
     ended.forEach((e, i) => {
       if (i >= this.#opts.recentCalls || nowMs - (e.view.endedAtMs ?? nowMs) > this.#opts.recentRetentionMs) {
         this.#calls.delete(e.view.callId);
@@ -254,7 +258,7 @@ export class CallRegistry {
 
   #create(init: CallInit): Entry {
     const view = new CallView(init, { maxUtterances: this.#opts.maxUtterances, alertUnanswered: this.#opts.alertUnanswered });
-    const entry: Entry = { view, ring: new EventRing(this.#opts.ringSize), listeners: new Set() };
+    const entry: Entry = { view, endOrder: 0, ring: new EventRing(this.#opts.ringSize), listeners: new Set() };
     this.#calls.set(init.callId, entry);
     const summary = view.summary();
     this.observer.safeEmit('callstarted', summary);

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { callEventSchema, callEventSchemas, serializeEvent } from '../../../../sidecar/calls/call-event-schema.js';
+import {
+  CALL_EVENT_TYPES, callStateChanged, cardCreated, customerResolved, healthChanged, ledgerChanged, objectionRaised,
+  participantsChanged, transcriptFinal, transcriptInterim, type CallEvent,
+} from '../../../../sidecar/calls/call-events.js';
+import { CallRegistry } from '../../../../sidecar/calls/call-registry.js';
+import { card } from '../api/api-fixture.js';
+
+const segment = { utteranceId: 'u1', streamLabel: '1', role: 'customer' as const, text: 'Det er for dyrt', startMs: 1200, endMs: 2400, confidence: 0.93, language: 'da' };
+
+function publishedSample(): CallEvent[] {
+  const r = new CallRegistry();
+  const callId = 'c-1';
+  const t0 = Date.now();
+  const out = [
+    r.publish(participantsChanged({ callId, atMs: t0 + 1, participants: [{ id: 'p1', aor: 'sip:1001@pbx', name: 'Anna', role: 'agent' }] })),
+    r.publish(customerResolved({ callId, atMs: t0 + 2, customer: { name: 'Jens', company: 'Kunde A/S', employees: 40, facts: { plan: 'Pro', seats: 12 }, source: 'csv' } })),
+    r.publish(transcriptInterim({ callId, atMs: t0 + 3, segment: { ...segment, text: 'Det er' } })),
+    r.publish(transcriptFinal({ callId, atMs: t0 + 4, segment, asrDelayMs: 180 })),
+    r.publish(objectionRaised({ callId, atMs: t0 + 5, objection: { objectionId: 'o1', objectionClass: 'price', confidence: 0.91, utteranceId: 'u1', text: 'Det er for dyrt', raisedMs: 2400 } })),
+    r.publish(cardCreated({ callId, atMs: t0 + 6, card: card() })),
+    r.publish(ledgerChanged({ callId, atMs: t0 + 7, entry: { objectionId: 'o1', objectionClass: 'price', state: 'card_shown', raisedMs: 2400, cardShownMs: 2420, cardId: 'card-1' } })),
+    r.publish(healthChanged({ callId, atMs: t0 + 8, health: { component: 'media', status: 'degraded', detail: 'packet loss 4 %', streams: [{ label: '1', role: 'customer', packetsReceived: 960, packetsLost: 40, jitterMs: 3.5 }] } })),
+    r.publish(callStateChanged({ callId, atMs: t0 + 9, state: 'ended', reason: 'bye' })),
+  ];
+  out.push(r.snapshot(callId)!);
+  r.close();
+  return out;
+}
+
+describe('call event schema', () => {
+  it('serialises every event type to exactly the object it was given', () => {
+    const events = publishedSample();
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(CALL_EVENT_TYPES.filter((t) => t !== 'card.updated')));
+    for (const e of events) expect(JSON.parse(serializeEvent(e))).toEqual(JSON.parse(JSON.stringify(e)));
+  });
+
+  it('drops properties the schema does not name, so nothing unlisted reaches a client', () => {
+    const e = { ...cardCreated({ callId: 'c', atMs: 1, card: { ...card(), secretNote: 'x' } as never }), seq: 1, internal: true } as CallEvent;
+    const out = JSON.parse(serializeEvent(e));
+    expect(out.internal).toBeUndefined();
+    expect(out.card.secretNote).toBeUndefined();
+    expect(out.card.cardId).toBe('card-1');
+  });
+
+  it('refuses an unknown type with a TypeError', () => {
+    expect(() => serializeEvent({ type: 'nope' } as never)).toThrow(TypeError);
+  });
+
+  it('documents every event type as one oneOf branch with callId, atMs and seq required', () => {
+    expect(Object.keys(callEventSchemas).sort()).toEqual([...CALL_EVENT_TYPES].sort());
+    const branches = callEventSchema.oneOf as { required: string[]; properties: { type: { const: string } } }[];
+    for (const t of CALL_EVENT_TYPES) {
+      const b = branches.find((x) => x.properties.type.const === t)!;
+      expect(b.required).toEqual(expect.arrayContaining(['type', 'callId', 'atMs', 'seq']));
+    }
+  });
+});
