@@ -190,15 +190,16 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
     const current = this.#session;
     const decision = await decideWithPorts((ctx) => interpretInDialog(req.request, current, ctx),
       { sip: this.#opts.sip, activeCalls: Math.max(0, this.#opts.activeCalls() - 1) }, this.#opts.ports);
+    const status = decision.response.status;
+    const isAck = status === 0; // an ACK is never answered; after a delayed offer it carries the SRC's answer
     if (this.closed) {
       this.#opts.ports.release(decision.leasedPorts);
-      await req.respond({ status: 481, reason: 'Call/Transaction Does Not Exist', headers: {} });
+      if (!isAck) await req.respond({ status: 481, reason: 'Call/Transaction Does Not Exist', headers: {} });
       return;
     }
-    const status = decision.response.status;
-    if (status === 0) return; // ACK: never answered
     const log = this.#logger.child({ method: req.request.method });
-    if (status < 200 || status >= 300) {
+    if (isAck && decision.errorCode) log.warn({ code: decision.errorCode, warnings: decision.warnings }, 'ACK answer not usable');
+    if (!isAck && (status < 200 || status >= 300)) {
       this.#opts.ports.release(decision.leasedPorts);
       log.warn({ status, code: decision.errorCode, warnings: decision.warnings }, 'in-dialog request refused; session unchanged');
       await req.respond(decision.response);
@@ -232,6 +233,12 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
       }
     }
     this.#updateKeptStreams(previous);
+    // streams that became recordable without an explicit change (e.g. the codec agreed in a delayed-offer ACK)
+    await this.#openStreams(this.#session.streams.map((s) => s.label));
+    if (isAck) {
+      if (decision.changes.length > 0) log.info({ changes: decision.changes.map((c) => c.type) }, 'ACK completed the session');
+      return;
+    }
     log.info({ status, changes: decision.changes.map((c) => c.type), warnings: decision.warnings }, 'in-dialog request answered');
     await req.respond(decision.response);
     if (ended) void this.close(ended);

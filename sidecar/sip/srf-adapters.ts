@@ -101,7 +101,13 @@ export function adaptDialog(dialog: SrfDialogLike, timeoutMs: number, logger: Lo
   dialog.on('modify', deliver);
   dialog.on('update', deliver);
   dialog.on('info', deliver);
-  dialog.on('ack', () => logger.debug('ACK received'));
+  // an ACK is never answered; after a delayed offer (INVITE without SDP) it carries the SRC's answer
+  dialog.on('ack', (req) => {
+    logger.debug('ACK received');
+    const request: InDialogRequest = { request: toSipRequestLike(req as SrfRequestLike), respond: async () => undefined };
+    if (onRequest) onRequest(request);
+    else queued.push(request);
+  });
   dialog.on('destroy', (_req, reason) => {
     endedReason = reason ?? 'normal release';
     onRemoteEnd?.(endedReason);
