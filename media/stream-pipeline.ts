@@ -12,6 +12,7 @@ import { SeqResult, SequenceTracker } from './rtp/sequence-tracker.js';
 import {
   OUTPUT_SAMPLE_RATE_HZ,
   type PcmFrame,
+  type RtpSource,
   type RtpStreamStats,
   type StreamCloseReason,
   type StreamPipelineEvents,
@@ -59,7 +60,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
   readonly #resampler: Resampler;
   readonly #assembler: FrameAssembler;
   readonly #jitterBuffer: JitterBuffer<Int16Array>;
-  readonly #wav: WavFileWriter | undefined;
+  #wav: WavFileWriter | undefined;
   #receiver!: RtpReceiver;
   #ticking = false;
   #held = false;
@@ -80,13 +81,9 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     this.#resampler = resampler;
     this.resamplerDelayMs = resampler.delayMs;
     this.#setTables(options.payloadTypes);
-    this.#wav = options.debugWavPath ? new WavFileWriter(options.debugWavPath, OUTPUT_SAMPLE_RATE_HZ) : undefined;
     this.#assembler = new FrameAssembler(resampler, (frame) => this.#onFrame(frame));
-    this.#jitterBuffer = new JitterBuffer(this.#assembler, {
-      depthMs: options.jitterBufferMs,
-      clockRateHz: G711_CLOCK_HZ,
-      maxGapFillMs: options.maxGapFillMs,
-    });
+    const { jitterBufferMs: depthMs, maxGapFillMs } = options;
+    this.#jitterBuffer = new JitterBuffer(this.#assembler, { depthMs, clockRateHz: G711_CLOCK_HZ, maxGapFillMs });
   }
 
   /**
@@ -103,17 +100,11 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
       resampler = Resampler.create(G711_CLOCK_HZ, OUTPUT_SAMPLE_RATE_HZ, options.resamplerQuality);
       const pipeline = new StreamPipeline(options, resampler, ticker);
       pipeline.#receiver = await RtpReceiver.open(
-        {
-          bindAddress: options.bindAddress,
-          port: options.port,
-          expectedSource: options.expectedSource,
-          audioPayloadTypes: Object.keys(options.payloadTypes).map(Number),
-          telephoneEventPayloadType: options.telephoneEventPayloadType,
-          comfortNoisePayloadType: options.comfortNoisePayloadType,
-          logger: options.logger,
-        },
+        { ...options, audioPayloadTypes: Object.keys(options.payloadTypes).map(Number) },
         (packet, data, kind, arrivalMs) => pipeline.#onPacket(packet, data, kind, arrivalMs),
       );
+      // Opened last, so a failed bind leaves no file behind.
+      if (options.debugWavPath) pipeline.#wav = new WavFileWriter(options.debugWavPath, OUTPUT_SAMPLE_RATE_HZ);
       return pipeline;
     } catch (err) {
       resampler?.destroy();
@@ -127,13 +118,11 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     return this.#receiver.port;
   }
 
-  get closed(): boolean {
-    return this.#closePromise !== undefined;
-  }
+  /** True once close() was called. */
+  get closed(): boolean { return this.#closePromise !== undefined; }
 
-  get held(): boolean {
-    return this.#held;
-  }
+  /** True while on hold (setHold(true)). */
+  get held(): boolean { return this.#held; }
 
   /** Counters of this stream (RFC 3550 §6.4.1, A.3, A.8). Also valid after close. */
   stats(): RtpStreamStats {
@@ -164,8 +153,10 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
   update(update: StreamPipelineUpdate): void {
     this.#assertOpen('update');
     const o = this.#options;
-    if (update.payloadTypes && Object.keys(update.payloadTypes).length === 0) throw new TypeError('payloadTypes is empty');
-    if (update.payloadTypes) o.payloadTypes = { ...update.payloadTypes };
+    if (update.payloadTypes) {
+      if (Object.keys(update.payloadTypes).length === 0) throw new TypeError('payloadTypes is empty');
+      o.payloadTypes = { ...update.payloadTypes };
+    }
     if (update.telephoneEventPayloadType !== undefined) o.telephoneEventPayloadType = update.telephoneEventPayloadType ?? undefined;
     if (update.comfortNoisePayloadType !== undefined) o.comfortNoisePayloadType = update.comfortNoisePayloadType ?? undefined;
     this.#setTables(o.payloadTypes);
@@ -192,6 +183,14 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     } else {
       this.#jitterBuffer.resume();
     }
+  }
+
+  /**
+   * Feeds one datagram as if it had arrived on this stream's socket from `from` (same checks, counters and
+   * hot path). For benchmarks and for bridges that receive RTP on another transport. Ignored after close.
+   */
+  ingest(datagram: Buffer, from: RtpSource): void {
+    this.#receiver.ingest(datagram, from);
   }
 
   /** Closes the stream (see the class notes). Idempotent: returns the same promise every time. */

@@ -80,7 +80,7 @@ export class RtpReceiver {
     this.#handler = handler;
     this.setPayloadTypes(options.audioPayloadTypes, options.telephoneEventPayloadType, options.comfortNoisePayloadType);
     this.setExpectedSource(options.expectedSource);
-    socket.on('message', (msg, rinfo) => this.#onMessage(msg, rinfo));
+    socket.on('message', (msg, rinfo) => this.ingest(msg, rinfo));
     socket.on('error', (err) => this.#logger.warn({ err }, 'RTP socket error'));
   }
 
@@ -149,7 +149,12 @@ export class RtpReceiver {
     }
   }
 
-  #onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+  /**
+   * Handles one datagram exactly as if it had arrived on the socket: source check, parse, classify, then
+   * the packet handler. The socket calls this; benchmarks and bridges that receive RTP elsewhere may too.
+   * Ignored after close. Never throws.
+   */
+  ingest(msg: Buffer, rinfo: Pick<RemoteInfo, 'address' | 'port'>): void {
     if (this.#closed) return;
     const latched = this.#latchedAddress !== undefined;
     if (latched ? rinfo.port !== this.#latchedPort || rinfo.address !== this.#latchedAddress
@@ -180,7 +185,7 @@ export class RtpReceiver {
     }
   }
 
-  #latch(rinfo: RemoteInfo): void {
+  #latch(rinfo: Pick<RemoteInfo, 'address' | 'port'>): void {
     if (this.#expectedAddress !== undefined && rinfo.port !== this.#expectedPort) {
       this.#logger.info({ sdpPort: this.#expectedPort, rtpPort: rinfo.port }, 'RTP source port differs from SDP; latching');
     }

@@ -64,6 +64,8 @@ export const sipSchema = z.object({
   rtpPortMax: portNumber.default(40999),
   /** Codecs we accept, in order of preference (payload names, RFC 3551). */
   codecs: z.array(z.enum(['PCMU', 'PCMA'])).min(1).default(['PCMU', 'PCMA']),
+  /** Largest rs-metadata body part in bytes (RFC 7865 metadata is a few KB); larger gets 413. Default 262144. */
+  maxMetadataBytes: z.number().int().min(4096).max(1_048_576).default(262_144),
   /** Role rules (agent/customer). */
   roles: roleRulesSchema,
 }).strict().prefault({}).refine((s) => s.rtpPortMin < s.rtpPortMax, {
@@ -77,6 +79,11 @@ export const mediaSchema = z.object({
   jitterBufferMs: z.number().int().min(0).max(500).default(60),
   /** Resampler quality 0–10 (speex); 5 keeps the passband flat to 3.4 kHz. */
   resamplerQuality: z.number().int().min(0).max(10).default(5),
+  /**
+   * Longest RTP gap (silence suppression, SSRC change, sender timestamp jump) filled with silence frames, in ms;
+   * a longer gap jumps the stream timeline instead (frame `discontinuity`). Default 5000.
+   */
+  maxGapFillMs: z.number().int().min(0).max(600_000).default(5000),
   /** Debug recording: write each stream of a call to a WAV file. Off by default. */
   debugRecording: z.object({
     enabled: z.boolean().default(false),
