@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * A scripted stand-in for sherpa-onnx-node's OnlineRecognizer, loaded inside the provider's worker
+ * threads (`engineModule`), so the threading, batching, endpoint and finish logic are tested without a
+ * model download. Recognition follows the audio content like the other ASR fakes: a run of samples of
+ * amplitude `k × 1000` (PCM16 scale) is the k-th entry of the model's tokens.txt; 0 is silence.
+ * Results use sherpa-onnx's JSON shape: `tokens` with `▁` word starts, `timestamps` in seconds from
+ * the segment start and `start_time` for the segment.
+ */
+interface Config {
+  modelConfig: { tokens: string };
+  rule1MinTrailingSilence: number;
+  rule2MinTrailingSilence: number;
+}
+
+const RATE = 16_000;
+
+class FakeStream {
+  buf: Float32Array[] = [];
+  total = 0;
+  pos = 0;
+  finished = false;
+  segStart = 0;
+  words: Array<{ k: number; start: number; end: number }> = [];
+  cur: { k: number; start: number } | undefined;
+  silenceSince = 0;
+
+  acceptWaveform(w: { samples: Float32Array; sampleRate: number }): void {
+    if (w.sampleRate !== RATE) throw new Error('fake engine: 16 kHz only');
+    this.buf.push(w.samples.slice());
+    this.total += w.samples.length;
+  }
+
+  inputFinished(): void {
+    this.finished = true;
+  }
+}
+
+export class OnlineRecognizer {
+  readonly #vocab: string[];
+  readonly #rule1: number;
+  readonly #rule2: number;
+
+  constructor(config: Config) {
+    this.#vocab = readFileSync(config.modelConfig.tokens, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+    this.#rule1 = config.rule1MinTrailingSilence;
+    this.#rule2 = config.rule2MinTrailingSilence;
+  }
+
+  createStream(): FakeStream {
+    return new FakeStream();
+  }
+
+  isReady(s: FakeStream): boolean {
+    return s.buf.length > 0;
+  }
+
+  decode(s: FakeStream): void {
+    const chunk = s.buf.shift();
+    if (!chunk) return;
+    for (const v of chunk) {
+      const k = Math.round(Math.abs(v * 32768) / 1000);
+      if (s.cur && k !== s.cur.k) {
+        s.words.push({ ...s.cur, end: s.pos });
+        s.cur = undefined;
+        s.silenceSince = s.pos;
+      }
+      if (k > 0 && !s.cur) s.cur = { k, start: s.pos };
+      s.pos++;
+    }
+    if (s.finished && s.buf.length === 0 && s.cur) {
+      s.words.push({ ...s.cur, end: s.pos });
+      s.cur = undefined;
+    }
+  }
+
+  isEndpoint(s: FakeStream): boolean {
+    if (s.cur) return false;
+    const silentSec = (s.pos - Math.max(s.silenceSince, s.segStart)) / RATE;
+    return s.words.length > 0 ? silentSec >= this.#rule2 : silentSec >= this.#rule1;
+  }
+
+  reset(s: FakeStream): void {
+    s.words = [];
+    s.segStart = s.pos;
+    s.silenceSince = s.pos;
+  }
+
+  getResult(s: FakeStream) {
+    const words = [...s.words, ...(s.cur ? [{ ...s.cur, end: s.pos }] : [])];
+    return {
+      text: words.map((w) => this.#vocab[w.k - 1] ?? `w${w.k}`).join(' '),
+      tokens: words.map((w) => `▁${this.#vocab[w.k - 1] ?? `w${w.k}`}`),
+      timestamps: words.map((w) => (w.start - s.segStart) / RATE),
+      ys_probs: words.map(() => Math.log(0.9)),
+      start_time: s.segStart / RATE,
+      is_final: false,
+    };
+  }
+}
+
+export default { OnlineRecognizer };
