@@ -66,6 +66,8 @@ export const sipSchema = z.object({
   codecs: z.array(z.enum(['PCMU', 'PCMA'])).min(1).default(['PCMU', 'PCMA']),
   /** Largest rs-metadata body part in bytes (RFC 7865 metadata is a few KB); larger gets 413. Default 262144. */
   maxMetadataBytes: z.number().int().min(4096).max(1_048_576).default(262_144),
+  /** Largest rs-metadata body part in bytes (RFC 7865 metadata is a few KB); larger gets 413. Default 262144. */
+  maxMetadataBytes: z.number().int().min(4096).max(1_048_576).default(262_144),
   /** Role rules (agent/customer). */
   roles: roleRulesSchema,
 }).strict().prefault({}).refine((s) => s.rtpPortMin < s.rtpPortMax, {

@@ -48,7 +48,7 @@ export interface SiprecContext {
   warnAgent?: string;
   /** Retry-After in seconds on a 503 (RFC 3261 §20.33). Default 5. */
   retryAfterS?: number;
-  /** Largest rs-metadata part in bytes; larger → 413. Default 262144 (256 KB). */
+  /** Largest rs-metadata part in bytes; larger → 413. Default `sip.maxMetadataBytes` (262144 = 256 KB). */
   maxMetadataBytes?: number;
   /** When false, the source-address ACL is not checked (inspect without `--source`). Default true. */
   enforceAcl?: boolean;
@@ -200,7 +200,7 @@ function ack(req: SipRequestLike, current: SessionDescription, ctx: SiprecContex
   const base = { response, leasedPorts: [], change: { type: 'none' } as SessionChange, changes: [] as SessionChange[] };
   if (!current.pendingOffer) return { ...base, session: current, warnings: [] };
   try {
-    const body = extractSiprecBody(req.headers['content-type'], req.body ?? '', { maxMetadataBytes: ctx.maxMetadataBytes });
+    const body = extractSiprecBody(req.headers['content-type'], req.body ?? '', { maxMetadataBytes: metadataCap(ctx) });
     if (body.sdp === undefined) {
       return { ...base, session: current, warnings: ['ACK carries no SDP answer to our offer; the streams stay without a codec'] };
     }
@@ -214,7 +214,7 @@ function ack(req: SipRequestLike, current: SessionDescription, ctx: SiprecContex
 
 /** Reads body → offer + metadata; errors carry the SIP status. */
 function readBody(req: SipRequestLike, ctx: SiprecContext): { offer?: SdpOffer; metadata?: RsMetadata; warnings: string[] } {
-  const body = extractSiprecBody(req.headers['content-type'], req.body ?? '', { maxMetadataBytes: ctx.maxMetadataBytes });
+  const body = extractSiprecBody(req.headers['content-type'], req.body ?? '', { maxMetadataBytes: metadataCap(ctx) });
   const warnings = [...body.warnings];
   if (body.ignoredParts.length) warnings.push(`ignored body part${body.ignoredParts.length > 1 ? 's' : ''}: ${body.ignoredParts.join(', ')}`);
   let metadata: RsMetadata | undefined;
@@ -274,4 +274,8 @@ function okResponse(sdp?: string, extra: Record<string, string> = {}): SiprecRes
 
 function ok(response: SiprecResponse, session: SessionDescription, leased: number[]): SiprecDecision {
   return { response, session, leasedPorts: leased, warnings: [...session.warnings] };
+}
+
+function metadataCap(ctx: SiprecContext): number | undefined {
+  return ctx.maxMetadataBytes ?? (ctx.sip as { maxMetadataBytes?: number }).maxMetadataBytes;
 }
