@@ -19,9 +19,10 @@ export const drachtioSchema = z.object({
   port: portNumber.default(9022),
   /** Shared secret; set it with MODSVAR_DRACHTIO__SECRET, never in the file. */
   secret: z.string().default('cymru'),
-  /** Reconnect backoff: first delay in ms. */
-  reconnectInitialMs: z.number().int().min(10).default(500),
-  /** Reconnect backoff: largest delay in ms. */
+  /**
+   * Reconnect backoff: largest delay in ms. drachtio-srf re-dials by itself after a drop, first after
+   * ≈255 ms, then ×1.7 per attempt (drachtio-srf lib/wire-protocol.js); this caps the delay.
+   */
   reconnectMaxMs: z.number().int().min(100).default(30_000),
   /** Deadline in ms for any SIP transaction we start through drachtio (srf has no timeouts of its own). */
   transactionTimeoutMs: z.number().int().min(100).default(10_000),
@@ -64,8 +65,6 @@ export const sipSchema = z.object({
   rtpPortMax: portNumber.default(40999),
   /** Codecs we accept, in order of preference (payload names, RFC 3551). */
   codecs: z.array(z.enum(['PCMU', 'PCMA'])).min(1).default(['PCMU', 'PCMA']),
-  /** Largest rs-metadata body part in bytes (RFC 7865 metadata is a few KB); larger gets 413. Default 262144. */
-  maxMetadataBytes: z.number().int().min(4096).max(1_048_576).default(262_144),
   /** Largest rs-metadata body part in bytes (RFC 7865 metadata is a few KB); larger gets 413. Default 262144. */
   maxMetadataBytes: z.number().int().min(4096).max(1_048_576).default(262_144),
   /** Role rules (agent/customer). */

@@ -15,6 +15,8 @@ export interface RecordingServerOptions {
   media: MediaConfig;
   ports: RtpPortLeaser;
   openPipeline: PipelineFactory;
+  /** Debug WAV path for a stream (media.debugRecording); undefined = no debug recording. */
+  debugWavPathFor?: (callId: string, label: string) => string | undefined;
   /** Deadline in ms for each session's drain (ASR finish) on close. Default 5000. */
   drainTimeoutMs?: number;
   /** Deadline in ms for our SIP transactions (BYE). Default 10000. */
@@ -93,6 +95,7 @@ export class RecordingServer extends EnhancedEmitter<RecordingServerEvents> {
       media: this.#opts.media,
       ports: this.#opts.ports,
       openPipeline: this.#opts.openPipeline,
+      debugWavPathFor: this.#opts.debugWavPathFor,
       activeCalls: () => this.#sessions.size,
       drainTimeoutMs: this.#opts.drainTimeoutMs,
       transactionTimeoutMs: this.#opts.transactionTimeoutMs,

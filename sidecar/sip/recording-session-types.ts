@@ -92,6 +92,8 @@ export interface RecordingSessionOptions {
   media: MediaConfig;
   ports: RtpPortLeaser;
   openPipeline: PipelineFactory;
+  /** Debug WAV path for a stream (media.debugRecording); undefined = no debug recording. */
+  debugWavPathFor?: (callId: string, label: string) => string | undefined;
   /** Recording sessions active now, for the SIPREC context of re-INVITEs. */
   activeCalls: () => number;
   /** Deadline in ms for the drain hooks (`beforeClose`). Default 5000. */

@@ -293,6 +293,7 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
           telephoneEventPayloadType: stream.telephoneEventPayloadType,
           jitterBufferMs: this.#opts.media.jitterBufferMs,
           resamplerQuality: this.#opts.media.resamplerQuality,
+          debugWavPath: this.#opts.debugWavPathFor?.(this.callId, label),
           logger: streamLog,
         });
       } catch (err) {
