@@ -39,3 +39,6 @@ bench: setup ## print throughput and latency figures
 
 eval: setup ## print detection macro-F1 and retrieval recall@5 on the dev sets
 	npm run eval
+
+models: node_modules/.package-lock.json ## download the sherpa-onnx models (English, German) into models/, checksums verified (needs internet, tar, bzip2)
+	npx tsx sidecar/bin/modsvar.ts models --dir models
