@@ -46,7 +46,7 @@ const calcSchema = z.object({
   tags: z.array(z.string()).default([]),
   description: z.string().default(''),
   inputs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), inputSchema),
-  formula: z.string().min(1),
+  formula: z.union([z.string().min(1), z.number().transform(String)]),
   unit: z.string().default(''),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   decimals: z.number().int().min(0).max(6).default(0),

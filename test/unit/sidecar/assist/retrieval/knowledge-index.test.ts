@@ -1,0 +1,116 @@
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../../../../sidecar/core/errors.js';
+import type { Embedder } from '../../../../../sidecar/assist/ports.js';
+import { HybridRetriever } from '../../../../../sidecar/assist/retrieval/hybrid-retriever.js';
+import { KnowledgeIndex } from '../../../../../sidecar/assist/retrieval/knowledge-index.js';
+import { LocalEmbedder } from '../../../../../sidecar/assist/retrieval/local-embedder.js';
+import { loadTermMap } from '../../../../../sidecar/assist/retrieval/term-map.js';
+import { stemAll } from '../../../../../sidecar/assist/retrieval/text-analyzer.js';
+
+const terms = loadTermMap(fileURLToPath(new URL('../../../../../config/kb-terms.yaml', import.meta.url)), stemAll);
+const sample = fileURLToPath(new URL('../../../../fixtures/kb/', import.meta.url));
+
+/** The local embedder, counting what it embeds; `down` makes it fail like an unreachable service. */
+class CountingEmbedder implements Embedder {
+  readonly inner: LocalEmbedder;
+  readonly name: string;
+  readonly dimension: number;
+  embedded: string[] = [];
+  down = false;
+  constructor(dimension = 512, name?: string) {
+    this.inner = new LocalEmbedder({ terms, dimension });
+    this.name = name ?? this.inner.name;
+    this.dimension = dimension;
+  }
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.down) throw new ProviderError('test', 'connectivity', 'embedder unreachable');
+    this.embedded.push(...texts);
+    return this.inner.embed(texts);
+  }
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function copyKb(): string {
+  const root = mkdtempSync(join(tmpdir(), 'kbi-'));
+  dirs.push(root);
+  cpSync(sample, join(root, 'kb'), { recursive: true });
+  return join(root, 'kb');
+}
+
+describe('KnowledgeIndex', () => {
+  it('builds the index beside the folder with a manifest of file hashes', async () => {
+    const kb = copyKb();
+    const e = new CountingEmbedder();
+    const index = new KnowledgeIndex({ kbDir: kb, embedder: e, terms });
+    const r = await index.ingest();
+    expect(r).toMatchObject({ factCount: 136, embeddedPassages: 157, rebuilt: true });
+    expect(index.indexDir).toBe(`${kb}.modsvar-index`);
+    expect(existsSync(join(index.indexDir, 'manifest.json'))).toBe(true);
+    expect(existsSync(join(index.indexDir, 'vectors.hnsw'))).toBe(true);
+    expect(r.reports.map((x) => [x.file, x.status, x.facts])).toContainEqual(['price-list.csv', 'added', 22]);
+  });
+
+  it('re-embeds only the passages of a changed file, from a fresh process, keeping fact ids', async () => {
+    const kb = copyKb();
+    const first = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
+    await first.ingest();
+    const idsBefore = [...first.facts.keys()].sort();
+
+    const e = new CountingEmbedder();
+    const again = new KnowledgeIndex({ kbDir: kb, embedder: e, terms });
+    const unchanged = await again.ingest();
+    expect(unchanged.embeddedPassages).toBe(0);
+    expect(unchanged.reports.every((x) => x.status === 'unchanged')).toBe(true);
+    expect([...again.facts.keys()].sort()).toEqual(idsBefore);
+
+    writeFileSync(join(kb, 'faq.md'), `${'\n'}# Extra\n\nA brand new untagged note.\n`, { flag: 'a' });
+    const changed = await again.ingest();
+    expect(changed.reports.find((x) => x.file === 'faq.md')!.status).toBe('changed');
+    expect(changed.embeddedPassages).toBe(25);
+    expect(e.embedded.every((t) => !t.includes('Ballerup'))).toBe(true);
+    expect([...again.facts.keys()].sort()).toEqual(idsBefore);
+    const hits = await new HybridRetriever(again).search({ text: 'where is customer data stored', k: 3 });
+    expect(hits.map((h) => h.fact.id)).toContain('F-301');
+  });
+
+  it('drops the passages of a removed file and rebuilds when the embedder changes', async () => {
+    const kb = copyKb();
+    await new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms }).ingest();
+    rmSync(join(kb, 'battlecard.md'));
+    const e = new CountingEmbedder();
+    const index = new KnowledgeIndex({ kbDir: kb, embedder: e, terms });
+    const r = await index.ingest();
+    expect(r.reports.find((x) => x.file === 'battlecard.md')!.status).toBe('removed');
+    expect(index.facts.has('F-510')).toBe(false);
+    expect(index.vectors.size).toBe(157 - 19);
+    expect(e.embedded).toEqual([]);
+
+    const other = new CountingEmbedder(256, 'another-embedder');
+    const rebuilt = await new KnowledgeIndex({ kbDir: kb, embedder: other, terms }).ingest();
+    expect(rebuilt.rebuilt).toBe(true);
+    expect(rebuilt.embeddedPassages).toBe(157 - 19);
+  });
+
+  it('keeps the previous index when the embedder is down', async () => {
+    const kb = copyKb();
+    const e = new CountingEmbedder();
+    const index = new KnowledgeIndex({ kbDir: kb, embedder: e, terms });
+    await index.ingest();
+    writeFileSync(join(kb, 'new.md'), '# New\n\n- A new fact. [N-1]\n');
+    e.down = true;
+    await expect(index.ingest()).rejects.toMatchObject({ code: 'PROVIDER_CONNECTIVITY' });
+    expect(index.facts.has('N-1')).toBe(false);
+    expect(index.facts.size).toBe(136);
+    e.down = false;
+    const r = await index.ingest();
+    expect(r.embeddedPassages).toBe(1);
+    expect(index.facts.has('N-1')).toBe(true);
+  });
+});
