@@ -74,17 +74,18 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`modsvar inspect: ${(err as Error).message}\n`);
     return 2;
   }
-  const read = (file: string): SipRequestLike | string => {
+  /** The request, or an error and the exit status it deserves (2: unreadable file, 1: not a SIP request). */
+  const read = (file: string): SipRequestLike | { error: string; exit: number } => {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      return `cannot read ${file}: ${(err as Error).message}`;
+      return { error: `cannot read ${file}: ${(err as Error).message}`, exit: 2 };
     }
     try {
       return parseSipMessage(text).request;
     } catch (err) {
-      return `${file}: ${(err as Error).message}`;
+      return { error: `${file}: ${(err as Error).message}`, exit: 1 };
     }
   };
 
@@ -107,8 +108,8 @@ export async function run(argv: string[]): Promise<number> {
   let session: SessionDescription | undefined;
   for (const [i, file] of opts.sessions.entries()) {
     const req = read(file);
-    if (typeof req === 'string') {
-      process.stderr.write(`modsvar inspect: ${req}\n`);
+    if ('error' in req) {
+      process.stderr.write(`modsvar inspect: ${req.error}\n`);
       return 2;
     }
     const d = i === 0 || !session ? interpretInitialInvite(withSource({ ...req, method: 'INVITE' }), ctx)
@@ -118,9 +119,9 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const parsed = read(opts.file);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`modsvar inspect: ${parsed}\n`);
-    return 1;
+  if ('error' in parsed) {
+    process.stderr.write(`modsvar inspect: ${parsed.error}\n`);
+    return parsed.exit;
   }
   const req = withSource(parsed);
   const inDialog = session !== undefined || isInDialog(req) || req.method !== 'INVITE';

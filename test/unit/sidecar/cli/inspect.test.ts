@@ -88,10 +88,12 @@ describe.concurrent('modsvar inspect', () => {
     expect(r.json!.session.streams.map((s: any) => [s.codec, s.localPort])).toEqual([['PCMA', 30002], ['PCMA', 30004]]);
   });
 
-  it('exits 2 with usage on a missing file argument or unknown option', async () => {
-    expect((await inspect()).code).toBe(2);
+  it('exits 2 on usage errors and on a file that cannot be read', async () => {
     const r = await inspect('x.sip', '--bogus');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown option --bogus');
+    const missing = await inspect('test/fixtures/siprec/no-such-file.sip');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read');
   });
 });
