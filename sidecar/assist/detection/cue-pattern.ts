@@ -48,7 +48,17 @@ export class PatternSyntaxError extends Error {
 
 /** Largest edit distance tolerated for a word of `len` letters (ASR near misses). */
 export function maxEdits(len: number): number {
-  return len >= 11 ? 2 : len >= 7 ? 1 : 0;
+  return len >= 12 ? 2 : len >= 8 ? 1 : 0;
+}
+
+/**
+ * Whether two words are near misses of each other: same first letter, length within the tolerance and
+ * Levenshtein distance at most {@link maxEdits} of the reference word.
+ */
+export function nearMiss(candidate: string, reference: string, minLen = 8): boolean {
+  if (reference.length < minLen || candidate[0] !== reference[0]) return false;
+  const ed = Math.max(maxEdits(reference.length), reference.length >= minLen ? 1 : 0);
+  return Math.abs(candidate.length - reference.length) <= ed && distance(candidate, reference) <= ed;
 }
 
 function parseTerm(raw: string, stem: (w: string) => string): Term {
@@ -128,9 +138,13 @@ function termLengths(term: Term, tokens: readonly Token[], i: number, env: Match
     case 'infix': {
       const test = (s: string) => (term.kind === 'prefix' ? s.startsWith(v) : term.kind === 'suffix' ? s.endsWith(v) : s.includes(v));
       if (test(t.text)) return [1];
+      if (term.kind === 'suffix') return [];
+      // A split compound ("betriebs rat"): the joined tokens match, the match starts inside the first token.
       for (let k = 2; k <= 3; k++) {
         const j = joined(tokens, i, k);
-        if (j && test(j) && !test(joined(tokens, i, k - 1) ?? '')) return [k];
+        if (!j) break;
+        const at = j.indexOf(v);
+        if (at >= 0 && at < t.text.length && (term.kind === 'infix' || at === 0)) return [k];
       }
       return [];
     }
@@ -139,22 +153,23 @@ function termLengths(term: Term, tokens: readonly Token[], i: number, env: Match
         for (let k = 1; k <= 3; k++) {
           const j = joined(tokens, i, k);
           if (!j) break;
-          if (j === name || (Math.abs(j.length - name.length) <= 1 && maxEdits(name.length) > 0 && distance(j, name) <= maxEdits(name.length))) return [k];
+          if (j === name || nearMiss(j, name, 7)) return [k];
           if (j.length > name.length + 1) break;
         }
       }
       return [];
     }
     case 'word': {
-      if (t.text === v || (term.stem.length >= 2 && t.stem === term.stem)) return [1];
+      // Stems count only when the stem keeps most of the word (Danish "billigere" stems to "bil").
+      if (t.text === v || (term.stem.length >= 4 && term.stem.length >= 0.6 * v.length && t.stem === term.stem)) return [1];
       const ed = maxEdits(v.length);
-      if (ed > 0 && Math.abs(t.text.length - v.length) <= ed && /^\p{L}/u.test(t.text) && distance(t.text, v) <= ed) return [1];
+      if (ed > 0 && /^\p{L}/u.test(t.text) && nearMiss(t.text, v)) return [1];
       if (env.compoundMinChars > 0 && v.length >= env.compoundMinChars && t.text.length > v.length + 2 && (t.text.startsWith(v) || t.text.endsWith(v))) return [1];
       if (v.length >= 6) {
         for (let k = 2; k <= 3; k++) {
           const j = joined(tokens, i, k);
           if (!j || j.length > v.length + ed + 1) break;
-          if (j === v || (ed > 0 && Math.abs(j.length - v.length) <= ed && distance(j, v) <= ed)) return [k];
+          if (j === v || (ed > 0 && nearMiss(j, v))) return [k];
         }
       }
       return [];

@@ -119,7 +119,8 @@ export function loadPlaybooks(options: { dir?: string; defaultsDir?: string } = 
   for (const [lang, { playbook, parts }] of merged) {
     const { playbook: compiled, issues: compileIssues } = compilePlaybook(playbook);
     for (const ci of compileIssues) {
-      issues.push({ ...locate(ci.path, parts, playbook), path: ci.path.join('.'), message: ci.message, severity: 'warning' });
+      const at = locate(ci.path, parts);
+      issues.push({ file: at.file, line: at.line, path: at.path.join('.'), message: ci.message, severity: 'warning' });
     }
     playbooks.set(lang, compiled);
     files[lang] = parts.map((p) => p.file);
@@ -128,17 +129,18 @@ export function loadPlaybooks(options: { dir?: string; defaultsDir?: string } = 
 }
 
 /** Finds which file (and line) an entry of a merged playbook came from, by counting list entries per file. */
-function locate(path: (string | number)[], parts: ParsedFile[], _merged: Playbook): { file: string; line?: number } {
+function locate(path: (string | number)[], parts: ParsedFile[]): { file: string; line?: number; path: (string | number)[] } {
   const idx = path[path.length - 1];
-  if (typeof idx !== 'number' || parts.length === 1) return { file: parts[0].file, line: parts[0].lineOf(path) };
+  if (typeof idx !== 'number' || parts.length === 1) return { file: parts[0].file, line: parts[0].lineOf(path), path };
   let offset = idx;
   for (const part of parts) {
     const list = getIn(part.playbook, path.slice(0, -1));
     const len = Array.isArray(list) ? list.length : 0;
-    if (offset < len) return { file: part.file, line: part.lineOf([...path.slice(0, -1), offset]) };
+    const local = [...path.slice(0, -1), offset];
+    if (offset < len) return { file: part.file, line: part.lineOf(local), path: local };
     offset -= len;
   }
-  return { file: parts[parts.length - 1].file };
+  return { file: parts[parts.length - 1].file, path };
 }
 
 function getIn(obj: unknown, path: (string | number)[]): unknown {

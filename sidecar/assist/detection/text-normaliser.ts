@@ -1,4 +1,4 @@
-import snowball from 'snowball-stemmers';
+import * as snowball from 'snowball-stemmers';
 
 /** One token of normalised text: the lower-case surface form and its Snowball stem. */
 export interface Token {
