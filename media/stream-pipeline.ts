@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { EnhancedEmitter } from '../sidecar/core/enhanced-emitter.js';
 import { InvalidStateError } from '../sidecar/core/errors.js';
-import { g711Table } from './codecs/g711.js';
+import { g711TablesByPayloadType } from './codecs/g711.js';
 import { loadResamplerModule, Resampler } from './codecs/resampler.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { JitterBuffer, PushResult } from './rtp/jitter-buffer.js';
@@ -24,15 +24,23 @@ import { WavFileWriter } from './wav-file-writer.js';
 const G711_CLOCK_HZ = 8000;
 
 /**
+ * With no packet for this long (and no comfort noise announcing silence), the timeline goes on with silence
+ * in real time, in ms. Long enough that a network stall is not mistaken for silence.
+ */
+export const IDLE_FILL_AFTER_MS = 500;
+
+/**
  * Owner of one recorded stream's media: RtpReceiver (UDP socket on the leased port) → SequenceTracker
  * (RFC 3550 A.1/A.3/A.8) → JitterBuffer (reorder, conceal, late) → G.711 decode → speex 8 → 16 kHz →
  * `frame` events of 20 ms (320 samples, PCM16 mono, 16 kHz) in timeline order.
  *
  * - Hot path: synchronous from the socket's `message` event to `frame`; no promise per packet; the only
  *   allocation per frame is the emitted `Int16Array(320)` (the consumer may keep it).
- * - Playout is driven by packet arrival; gaps left when packets stop are concealed by one shared
- *   {@link PlayoutTicker} (see jitter-buffer.ts). Frames are continuous on the timeline while RTP flows;
- *   `startMs` follows RTP timestamps, and jumps (`discontinuity`) only after hold or an over-long gap.
+ * - Playout is driven by packet arrival; one shared {@link PlayoutTicker} conceals gaps left when packets
+ *   stop, and keeps the timeline moving with silence when the sender goes quiet (after comfort noise at
+ *   once, else after {@link IDLE_FILL_AFTER_MS}; at most `maxGapFillMs`), so ASR endpointing sees silence.
+ *   Frames are continuous on the timeline; `startMs` follows RTP timestamps and jumps (`discontinuity`)
+ *   only after hold or a gap longer than `maxGapFillMs`.
  * - Output lags `startMs` by the resampler's fixed delay ({@link StreamPipeline.resamplerDelayMs}, 5 ms at q5).
  * - Hold ({@link setHold}): flushes the jitter buffer, drops packets (counted), conceals nothing; on resume the
  *   timeline continues at wall-clock time.
@@ -56,7 +64,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
   readonly #logger: Logger;
   readonly #ticker: PlayoutTicker;
   readonly #tracker = new SequenceTracker(G711_CLOCK_HZ);
-  readonly #tables: (Int16Array | undefined)[] = new Array<Int16Array | undefined>(128).fill(undefined);
+  #tables: (Int16Array | undefined)[];
   readonly #resampler: Resampler;
   readonly #assembler: FrameAssembler;
   readonly #jitterBuffer: JitterBuffer<Int16Array>;
@@ -71,6 +79,8 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
   #telephoneEvents = 0;
   #comfortNoise = 0;
   #discardedWhileHeld = 0;
+  #lastAudioAtMs = 0;
+  #comfortNoiseAtMs = -1;
 
   private constructor(options: StreamPipelineOptions, resampler: Resampler, ticker: PlayoutTicker) {
     super(options.logger);
@@ -80,7 +90,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     this.label = options.label;
     this.#resampler = resampler;
     this.resamplerDelayMs = resampler.delayMs;
-    this.#setTables(options.payloadTypes);
+    this.#tables = g711TablesByPayloadType(options.payloadTypes);
     this.#assembler = new FrameAssembler(resampler, (frame) => this.#onFrame(frame));
     const { jitterBufferMs: depthMs, maxGapFillMs } = options;
     this.#jitterBuffer = new JitterBuffer(this.#assembler, { depthMs, clockRateHz: G711_CLOCK_HZ, maxGapFillMs });
@@ -120,7 +130,6 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
 
   /** True once close() was called. */
   get closed(): boolean { return this.#closePromise !== undefined; }
-
   /** True while on hold (setHold(true)). */
   get held(): boolean { return this.#held; }
 
@@ -153,13 +162,12 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
   update(update: StreamPipelineUpdate): void {
     this.#assertOpen('update');
     const o = this.#options;
-    if (update.payloadTypes) {
-      if (Object.keys(update.payloadTypes).length === 0) throw new TypeError('payloadTypes is empty');
-      o.payloadTypes = { ...update.payloadTypes };
-    }
+    if (update.payloadTypes && Object.keys(update.payloadTypes).length === 0) throw new TypeError('payloadTypes is empty');
+    const tables = g711TablesByPayloadType(update.payloadTypes ?? o.payloadTypes); // validates before any change
+    if (update.payloadTypes) o.payloadTypes = { ...update.payloadTypes };
     if (update.telephoneEventPayloadType !== undefined) o.telephoneEventPayloadType = update.telephoneEventPayloadType ?? undefined;
     if (update.comfortNoisePayloadType !== undefined) o.comfortNoisePayloadType = update.comfortNoisePayloadType ?? undefined;
-    this.#setTables(o.payloadTypes);
+    this.#tables = tables;
     this.#receiver.setPayloadTypes(Object.keys(o.payloadTypes).map(Number), o.telephoneEventPayloadType, o.comfortNoisePayloadType);
     if (update.expectedSource !== undefined) {
       o.expectedSource = update.expectedSource ?? undefined;
@@ -185,10 +193,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     }
   }
 
-  /**
-   * Feeds one datagram as if it had arrived on this stream's socket from `from` (same checks, counters and
-   * hot path). For benchmarks and for bridges that receive RTP on another transport. Ignored after close.
-   */
+  /** Feeds one datagram as if it came from `from` on the socket (benchmarks, other transports). */
   ingest(datagram: Buffer, from: RtpSource): void {
     this.#receiver.ingest(datagram, from);
   }
@@ -199,10 +204,11 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     return this.#closePromise;
   }
 
-  /** @internal PlayoutTicker callback. */
+  /** @internal PlayoutTicker callback: conceals overdue gaps, and silence while packets have stopped. */
   tick(nowMs: number): void {
-    this.#jitterBuffer.poll(nowMs);
-    if (!this.#jitterBuffer.waiting) this.#stopTicking();
+    const jb = this.#jitterBuffer;
+    if (jb.waiting) jb.poll(nowMs);
+    else jb.advanceIdle(nowMs, this.#comfortNoiseAtMs > this.#lastAudioAtMs ? jb.depthMs : IDLE_FILL_AFTER_MS);
   }
 
   async #teardown(reason: StreamCloseReason): Promise<void> {
@@ -240,7 +246,10 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     const tracker = this.#tracker;
     if (kind !== PayloadKind.Audio) {
       if (kind === PayloadKind.TelephoneEvent) this.#telephoneEvents++;
-      else this.#comfortNoise++;
+      else {
+        this.#comfortNoise++;
+        this.#comfortNoiseAtMs = arrivalMs;
+      }
       // Same SSRC = same sequence space (RFC 4733 §2.1): account it, so audio after it is not "lost".
       if (tracker.ssrc === packet.ssrc) tracker.update(packet.ssrc, packet.sequenceNumber);
       return;
@@ -263,7 +272,8 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     if (pushed === PushResult.Accepted) this.#received++;
     else if (pushed === PushResult.Late) this.#late++;
     else this.#duplicate++;
-    if (this.#jitterBuffer.waiting && !this.#ticking) {
+    this.#lastAudioAtMs = arrivalMs;
+    if (!this.#ticking) {
       this.#ticking = true;
       this.#ticker.add(this);
     }
@@ -272,15 +282,6 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
   #onFrame(frame: PcmFrame): void {
     this.#wav?.write(frame.samples);
     this.safeEmit('frame', frame);
-  }
-
-  #setTables(payloadTypes: Record<number, 'PCMU' | 'PCMA'>): void {
-    this.#tables.fill(undefined);
-    for (const [pt, codec] of Object.entries(payloadTypes)) {
-      const n = Number(pt);
-      if (!Number.isInteger(n) || n < 0 || n > 127) throw new TypeError(`bad payload type ${pt}`);
-      this.#tables[n] = g711Table(codec);
-    }
   }
 
   #stopTicking(): void {

@@ -31,6 +31,20 @@ export function g711Table(codec: G711Codec): Int16Array {
 }
 
 /**
+ * A payload type → lookup table array (index 0–127) for a negotiated map such as `{ 0: 'PCMU', 8: 'PCMA' }`.
+ * @throws TypeError for a payload type outside 0–127 or a codec that is not G.711
+ */
+export function g711TablesByPayloadType(payloadTypes: Record<number, G711Codec>): (Int16Array | undefined)[] {
+  const tables = new Array<Int16Array | undefined>(128).fill(undefined);
+  for (const [pt, codec] of Object.entries(payloadTypes)) {
+    const n = Number(pt);
+    if (!Number.isInteger(n) || n < 0 || n > 127) throw new TypeError(`bad payload type ${pt}`);
+    tables[n] = g711Table(codec);
+  }
+  return tables;
+}
+
+/**
  * Decodes `length` G.711 bytes from `src[srcOffset…]` into `dst[dstOffset…]` (PCM16, 8 kHz).
  * The caller guarantees room in `dst`.
  */

@@ -193,6 +193,24 @@ export class JitterBuffer<T> {
     if (this.#entries.length > 0) this.#drain(nowMs, false);
   }
 
+  /**
+   * Keeps the timeline moving while no packets arrive (silence suppression after comfort noise, an outage):
+   * once the last packet is `afterMs` old and nothing is buffered, conceals up to wall-clock time minus
+   * `depthMs`, on the frame grid, and at most `maxGapFillMs` past the last packet. Consumers such as ASR
+   * endpointing then see the silence as it happens instead of when the next talk spurt arrives. Packets
+   * arriving after an idle fill whose slots were filled are re-anchored (see class notes), not lost.
+   * Does nothing before the first packet or while a resume is pending (hold).
+   */
+  advanceIdle(nowMs: number, afterMs: number): void {
+    if (!this.#started || this.#resumePending || this.#entries.length > 0) return;
+    const idleMs = nowMs - this.#newestArrivalMs;
+    if (idleMs < afterMs) return;
+    const grid = this.#frameSamples;
+    let target = Math.floor((this.#newestPos + idleMs * this.#rate - this.#depthSamples) / grid) * grid;
+    target = Math.min(target, this.#newestPos + this.#maxGapFillSamples);
+    if (target > this.#head) this.#fill(target - this.#head, false);
+  }
+
   /** Plays out everything buffered, concealing the gaps between (close, hold). */
   flush(): void {
     this.#drain(0, true);

@@ -7,22 +7,22 @@ export interface TickerClient {
 }
 
 /**
- * One process-wide timer that serves every stream's jitter buffer (instead of a 20 ms timer per stream,
- * which at 1,500 streams per core would cost more than the audio itself).
+ * One process-wide timer (20 ms) that serves every stream's jitter buffer, instead of a timer per stream.
  *
- * Streams {@link add} themselves only while their jitter buffer waits for a missing packet and
- * {@link remove} themselves when it stops waiting, so in-order streams never appear here. The interval runs
- * only while at least one client is registered and is `unref()`ed: it never keeps the process alive.
+ * A stream {@link add}s itself when its first packet arrives and {@link remove}s itself on hold and close.
+ * Each tick costs a stream one cheap check unless it has a gap to conceal or has gone quiet (see
+ * JitterBuffer.poll/advanceIdle). The interval runs only while at least one client is registered and is
+ * `unref()`ed: it never keeps the process alive.
  */
 export class PlayoutTicker {
   /** The shared instance used by StreamPipeline unless a test injects its own. */
-  static readonly shared = new PlayoutTicker(10);
+  static readonly shared = new PlayoutTicker(20);
 
   readonly intervalMs: number;
   readonly #clients = new Set<TickerClient>();
   #timer: NodeJS.Timeout | undefined;
 
-  /** @param intervalMs tick period in ms; concealment happens at most this much after `depthMs` */
+  /** @param intervalMs tick period in ms; 0 = manual (no timer; the owner calls {@link runOnce}, for tests) */
   constructor(intervalMs: number) {
     this.intervalMs = intervalMs;
   }
@@ -34,7 +34,7 @@ export class PlayoutTicker {
 
   add(client: TickerClient): void {
     this.#clients.add(client);
-    if (!this.#timer) {
+    if (!this.#timer && this.intervalMs > 0) {
       this.#timer = setInterval(() => this.runOnce(performance.now()), this.intervalMs);
       this.#timer.unref();
     }

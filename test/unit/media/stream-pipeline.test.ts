@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../../sidecar/core/errors.js';
 import { silentLogger } from '../../../sidecar/core/logger.js';
 import { encodeG711 } from '../../../media/codecs/g711.js';
+import { PlayoutTicker } from '../../../media/rtp/playout-ticker.js';
 import { PortPool } from '../../../media/rtp/port-pool.js';
 import { buildRtpPacket } from '../../../media/rtp/rtp-packet.js';
 import { StreamPipeline } from '../../../media/stream-pipeline.js';
@@ -25,11 +26,13 @@ function tonePackets(count: number, opts: { ssrc?: number; firstSeq?: number; fi
   });
 }
 
+/** Opens a pipeline on a manual playout ticker: wall-clock concealment happens only when a test ticks it. */
 async function open(extra: Partial<StreamPipelineOptions> = {}) {
+  const ticker = new PlayoutTicker(0);
   const pipeline = await StreamPipeline.open({
     label: 'customer', bindAddress: '127.0.0.1', port: 0, payloadTypes: { 0: 'PCMU' }, telephoneEventPayloadType: 101,
     jitterBufferMs: 60, resamplerQuality: 5, logger, ...extra,
-  });
+  }, ticker);
   const frames: PcmFrame[] = [];
   const closes: StreamCloseReason[] = [];
   pipeline.on('frame', (f) => frames.push(f));
@@ -38,7 +41,7 @@ async function open(extra: Partial<StreamPipelineOptions> = {}) {
   const sender = await openSender();
   cleanup.push(() => sender.close());
   const send = (packets: Buffer[]) => sender.send(packets, pipeline.port);
-  return { pipeline, frames, closes, send, sender };
+  return { pipeline, frames, closes, send, sender, ticker };
 }
 
 const starts = (frames: PcmFrame[]) => frames.map((f) => f.startMs);
@@ -158,13 +161,15 @@ describe('StreamPipeline', () => {
   });
 
   it('applies a re-INVITE payload-type change', async () => {
-    const { pipeline, frames, send } = await open();
+    const { pipeline, frames, send, ticker } = await open();
     await send(tonePackets(1));
     await until(() => frames.length === 1, 'PCMU frame');
     pipeline.update({ payloadTypes: { 8: 'PCMA' } });
     const pcma = packetize(encodeG711('PCMA', new Int16Array(160).fill(3000)), { payloadType: 8, ssrc: 0x1234, firstSeq: 1002, firstTimestamp: 77_000 + 320 });
     await send([tonePackets(1, { firstSeq: 1001, firstTimestamp: 77_160 })[0], pcma[0]]);
-    await until(() => pipeline.stats().unknownPayloadType === 1 && frames.length === 3, 'PT 0 refused, PCMA decoded');
+    await until(() => pipeline.stats().unknownPayloadType === 1 && pipeline.stats().received === 2, 'PT 0 refused, PCMA buffered');
+    ticker.runOnce(performance.now() + 100); // the refused packet's slot is concealed after the depth
+    expect(frames.map((f) => f.concealed)).toEqual([false, true, false]);
     expect(frames[2].samples[200]).toBeGreaterThan(2800);
     expect(() => pipeline.update({ payloadTypes: {} })).toThrow(TypeError);
   });
@@ -198,5 +203,38 @@ describe('StreamPipeline', () => {
     expect(wav.readUInt32LE(24)).toBe(16000);
     expect(wav.readUInt32LE(40)).toBe(5 * 640);
     expect(wav.readInt16LE(44 + 640 * 3 + 100)).toBe(frames[3].samples[50]);
+  });
+
+  it('streams silence in real time once comfort noise announces it, so endpointing sees the pause', async () => {
+    const { pipeline, frames, send, ticker } = await open();
+    const cn = buildRtpPacket({ payloadType: 13, sequenceNumber: 1002, timestamp: 77_000 + 320, ssrc: 0x1234, payload: Uint8Array.from([40]) });
+    await send([...tonePackets(2), cn]);
+    await until(() => frames.length === 2 && pipeline.stats().comfortNoise === 1, 'audio and CN');
+    ticker.runOnce(performance.now() + 200); // ≥ 200 ms after CN: fill to now − 60 ms depth
+    expect(frames.length).toBeGreaterThanOrEqual(2 + 5);
+    expect(frames.slice(2).every((f) => f.concealed)).toBe(true);
+    expect(starts(frames)).toEqual(Array.from({ length: frames.length }, (_, i) => i * 20));
+    expect(frames.some((f) => f.discontinuity)).toBe(false);
+  });
+
+  it('waits longer before streaming silence when packets stop without comfort noise (a stall is not silence)', async () => {
+    const { frames, send, ticker } = await open();
+    await send(tonePackets(2));
+    await until(() => frames.length === 2, 'audio');
+    ticker.runOnce(performance.now() + 200);
+    expect(frames.length).toBe(2);
+    ticker.runOnce(performance.now() + 800);
+    expect(frames.length).toBeGreaterThan(2);
+    expect(frames.slice(2).every((f) => f.concealed)).toBe(true);
+  });
+
+  it('does not stream silence while on hold', async () => {
+    const { pipeline, frames, send, ticker } = await open();
+    await send(tonePackets(2));
+    await until(() => frames.length === 2, 'audio');
+    pipeline.setHold(true);
+    ticker.runOnce(performance.now() + 10_000);
+    expect(frames.length).toBe(2);
+    expect(ticker.size).toBe(0);
   });
 });

@@ -170,4 +170,48 @@ describe('JitterBuffer', () => {
     expect(jb.bufferedPackets).toBe(0);
     expect(jb.waiting).toBe(false);
   });
+
+  it('keeps the timeline moving with silence once packets stop, up to wall-clock time minus the depth', () => {
+    const { sink, jb, push } = harness(60);
+    push(0, 0);
+    push(1, 20);
+    jb.advanceIdle(400, 500); // idle 380 ms < 500: nothing yet
+    expect(sink.events).toEqual(['p0', 'p1']);
+    jb.advanceIdle(620, 500); // idle 600 ms: fill to 160 + 4800 − 480 = 4480
+    jb.advanceIdle(640, 500); // +20 ms: one more frame
+    expect(sink.events).toEqual(['p0', 'p1', 'c4160', 'c160']);
+    expect(jb.headPosition).toBe(4640);
+  });
+
+  it('continues a silence-suppressed stream seamlessly after an idle fill', () => {
+    const { sink, jb, push } = harness(60);
+    push(0, 0);
+    push(1, 20);
+    jb.advanceIdle(640, 60);
+    push(2, 1020, { ts: 1000 + 320 + 7840 }); // talk spurt 1 s after packet 1, sequence contiguous
+    expect(sink.events).toEqual(['p0', 'p1', 'c4320', 'c3520', 'p2']);
+    expect(jb.headPosition).toBe(8160 + 160);
+  });
+
+  it('re-anchors a stalled in-sequence packet whose slot an idle fill already covered, instead of dropping it', () => {
+    const { sink, jb, push } = harness(60);
+    push(0, 0);
+    push(1, 20);
+    jb.advanceIdle(640, 500);
+    expect(push(2, 700)).toBe(PushResult.Accepted); // its timestamp slot (320) is long played
+    expect(sink.events).toEqual(['p0', 'p1', 'c4320', 'c960', 'p2']);
+  });
+
+  it('stops the idle fill at maxGapFillMs past the last packet and does nothing while a resume is pending', () => {
+    const { sink, jb, push } = harness(60, 1000);
+    push(0, 0);
+    jb.advanceIdle(60_000, 500);
+    expect(sink.events).toEqual(['p0', 'c7840']); // the head stops 1000 ms (8000 samples) after packet 0's slot
+    expect(jb.headPosition).toBe(8000);
+    const other = harness(60);
+    other.push(0, 0);
+    other.jb.resume();
+    other.jb.advanceIdle(10_000, 500);
+    expect(other.sink.events).toEqual(['p0']);
+  });
 });
