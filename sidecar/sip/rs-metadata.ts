@@ -77,7 +77,8 @@ const NAMESPACES: readonly MetadataNamespace[] = [
 export function parseRsMetadata(xml: string): RsMetadata {
   const root = parseXmlTree(xml);
   const warnings: string[] = [];
-  if (root.name !== 'recording' && root.name !== 'recording_metadata') {
+  const rootName = root.name.toLowerCase();
+  if (rootName !== 'recording' && rootName !== 'recording_metadata') {
     throw new SiprecError('SIPREC_BAD_METADATA', 400, 'Bad Request', `rs-metadata root element is <${root.name}>, not <recording>`);
   }
   const namespace = NAMESPACES.find((n) => n === root.ns);

@@ -133,7 +133,7 @@ export function parseSdpOffer(sdp: string): SdpOffer {
       formats,
       codecs,
       direction: dir && DIRECTIONS.has(dir) ? dir : 'sendrecv',
-      ...(label !== undefined && String(label) !== '' ? { label: String(label) } : {}),
+      ...(label !== undefined && String(label).trim() !== '' ? { label: String(label).trim() } : {}),
       ...(address ? { connectionAddress: address } : {}),
       ...(m.ptime ? { ptimeMs: Number(m.ptime) } : {}),
     };
@@ -153,12 +153,15 @@ function isHoldAddress(a: string | undefined): boolean {
  * Decides, per offered m= line, whether and how we receive it.
  *
  * @param codecs configured codecs in order of preference (`sip.codecs`)
+ * @param opts.allowAllPortZero accept an offer whose m= lines all have port 0 (a re-INVITE removing every stream)
  * @throws UnsupportedError 488 `SIPREC_NO_MEDIA` (no m= lines), `SIPREC_NO_AUDIO` (no audio m= line),
  *   `SIPREC_NO_CODEC` (no audio m= line with a decodable codec); the message names what was offered.
  */
-export function planAnswer(offer: SdpOffer, codecs: readonly string[]): StreamPlan[] {
+export function planAnswer(offer: SdpOffer, codecs: readonly string[], opts: { allowAllPortZero?: boolean } = {}): StreamPlan[] {
   if (offer.media.length === 0) throw new UnsupportedError('SIPREC_NO_MEDIA', 'SDP offer has no m= lines');
   const plans = offer.media.map((m) => planStream(m, codecs));
+  // Inside a dialog an offer may set every port to 0 (all streams removed, e.g. mid-transfer): a valid 200.
+  if (opts.allowAllPortZero && offer.media.every((m) => m.port === 0)) return plans;
   if (!plans.some((p) => p.accepted)) {
     const audio = offer.media.filter((m) => m.type === 'audio');
     if (audio.length === 0) throw new UnsupportedError('SIPREC_NO_AUDIO', `SDP offer has no audio stream (offered: ${offer.media.map((m) => m.type).join(', ')})`);

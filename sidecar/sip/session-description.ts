@@ -119,7 +119,9 @@ export function describeSession(input: DescribeInput): SessionDescription {
   const assocDeclared = metadata?.associationsDeclared ?? false;
   const sdpHasLabels = audio.some((s) => offer?.media[s.mediaIndex]?.label !== undefined);
 
-  if (metadata && metadata.dataMode === 'complete' && (!anyAssoc || (!sdpHasLabels && offer))) {
+  const metaLabels = new Set(Object.values(metaStreams));
+  const labelsDisjoint = offer !== undefined && sdpHasLabels && metaLabels.size > 0 && !audio.some((s) => metaLabels.has(s.label));
+  if (metadata && metadata.dataMode === 'complete' && (!anyAssoc || (!sdpHasLabels && offer) || labelsDisjoint)) {
     // No stream association in the metadata (OpenSIPS), or an SDP without labels: bind by order if counts match.
     const live = audio.filter((s) => !s.rejectedReason);
     const declared = [...participants.values()];
@@ -128,7 +130,7 @@ export function describeSession(input: DescribeInput): SessionDescription {
       warnings.push('metadata associates no participant with a stream; streams bound to participants in order');
     } else if (assocDeclared && !anyAssoc) {
       warnings.push('metadata associates no stream with any participant yet; streams are unassigned until an update');
-    } else if (anyAssoc && !sdpHasLabels && metadata.streams.length === audio.length) {
+    } else if (anyAssoc && (!sdpHasLabels || labelsDisjoint) && metadata.streams.length === audio.length) {
       const orderedLabels = metadata.streams.map((s) => s.label);
       const remapped = new Map<string, string[]>();
       audio.forEach((s, i) => {
@@ -137,7 +139,9 @@ export function describeSession(input: DescribeInput): SessionDescription {
       });
       senders.clear();
       for (const [k, v] of remapped) senders.set(k, v);
-      warnings.push('SDP has no a=label lines; metadata streams bound to m= lines in order');
+      warnings.push(sdpHasLabels
+        ? 'no SDP a=label matches a metadata <label>; metadata streams bound to m= lines in order'
+        : 'SDP has no a=label lines; metadata streams bound to m= lines in order');
     }
   }
 

@@ -222,8 +222,7 @@ export function extractSiprecBody(contentTypeHeader: string | undefined, body: s
     }
     const { parts, closed } = splitMultipart(body, boundary);
     if (!closed) result.warnings.push(`multipart body has no closing delimiter "--${boundary}--"`);
-    for (const part of parts) place(result, classify(part.contentType, part.disposition, part.content), part.content,
-      part.contentType?.mediaType ?? '(no Content-Type)', part.contentType?.params.charset);
+    placeParts(result, parts, 1);
     if (result.sdp === undefined && result.metadata === undefined) {
       throw new SiprecError('SIPREC_BAD_MULTIPART', 400, 'Bad Request',
         `multipart body has neither an application/sdp nor an application/rs-metadata+xml part${closed ? '' : ' (no closing delimiter: truncated?)'}`);
@@ -250,6 +249,24 @@ export function extractSiprecBody(contentTypeHeader: string | undefined, body: s
     }
   }
   return result;
+}
+
+/** Places each part; a nested multipart part (e.g. multipart/alternative) is opened one level deep. */
+function placeParts(result: SiprecBody, parts: readonly BodyPart[], depth: number): void {
+  for (const part of parts) {
+    const nested = part.contentType?.mediaType.startsWith('multipart/') ? part.contentType.params.boundary : undefined;
+    if (nested && depth < 3) {
+      try {
+        placeParts(result, splitMultipart(part.content, nested).parts, depth + 1);
+        continue;
+      } catch {
+        result.warnings.push(`nested ${part.contentType!.mediaType} part could not be split; ignored`);
+        continue;
+      }
+    }
+    place(result, classify(part.contentType, part.disposition, part.content), part.content,
+      part.contentType?.mediaType ?? '(no Content-Type)', part.contentType?.params.charset);
+  }
 }
 
 function place(result: SiprecBody, role: 'sdp' | 'metadata' | undefined, content: string, mediaType: string, charset?: string): void {

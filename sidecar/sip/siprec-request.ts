@@ -171,7 +171,7 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
       return done(okResponse(offered.sdp), offered.session, diffSessions(current, offered.session, metadata !== undefined), offered.session.warnings);
     }
 
-    const plans = planAnswer(offer, ctx.sip.codecs);
+    const plans = planAnswer(offer, ctx.sip.codecs, { allowAllPortZero: true });
     const keep = new Map(current.streams.filter((s) => s.localPort !== undefined).map((s) => [s.label, s.localPort!]));
     const byIndex: (number | undefined)[] = [];
     const needs: number[] = [];

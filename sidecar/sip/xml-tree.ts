@@ -45,7 +45,8 @@ const parser = new XMLParser({
  *   document without a root element.
  */
 export function parseXmlTree(xml: string): XmlElement {
-  const text = xml.replace(/^\uFEFF/, '');
+  // Leading blank lines before `<?xml` (an extra CRLF after the part headers) make the declaration illegal.
+  const text = xml.replace(/^\uFEFF/, '').trimStart();
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     throw new SiprecError('SIPREC_BAD_METADATA', 400, 'Bad Request',
       'rs-metadata contains a DOCTYPE/ENTITY declaration, which RFC 7865 metadata never needs; refused unexpanded');
@@ -112,23 +113,34 @@ export function decodeXmlText(s: string): string {
   });
 }
 
-/** Direct children with this local name. */
+/**
+ * Name comparison used by every lookup below: case, `_` and `-` are ignored, so `dataMode` finds
+ * `datamode`, `participantStreamAssoc` finds `participantstreamassoc` and `stream_id` matches `streamId`
+ * (SRCs vary in exactly these ways; RFC 7865 names are all lower case).
+ */
+export function looseName(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+/** Direct children with this local name (compared with {@link looseName}). */
 export function childrenNamed(el: XmlElement, name: string): XmlElement[] {
-  return el.children.filter((c) => c.name === name);
+  const want = looseName(name);
+  return el.children.filter((c) => looseName(c.name) === want);
 }
 
-/** First direct child with one of these local names (case-insensitive, so `dataMode` finds `datamode`). */
+/** First direct child with one of these local names (compared with {@link looseName}). */
 export function childNamed(el: XmlElement, ...names: string[]): XmlElement | undefined {
-  const wanted = names.map((n) => n.toLowerCase());
-  return el.children.find((c) => wanted.includes(c.name.toLowerCase()));
+  const wanted = names.map(looseName);
+  return el.children.find((c) => wanted.includes(looseName(c.name)));
 }
 
-/** Every descendant (depth first) with this local name. */
+/** Every descendant (depth first) with this local name (compared with {@link looseName}). */
 export function descendantsNamed(el: XmlElement, name: string): XmlElement[] {
+  const want = looseName(name);
   const out: XmlElement[] = [];
   const walk = (e: XmlElement): void => {
     for (const c of e.children) {
-      if (c.name === name) out.push(c);
+      if (looseName(c.name) === want) out.push(c);
       walk(c);
     }
   };
@@ -136,11 +148,12 @@ export function descendantsNamed(el: XmlElement, name: string): XmlElement[] {
   return out;
 }
 
-/** First attribute present among these names, trimmed; undefined when none is present. */
+/** First attribute present among these names (compared with {@link looseName}), trimmed; undefined when none. */
 export function attr(el: XmlElement, ...names: string[]): string | undefined {
   for (const n of names) {
-    const v = el.attrs[n];
-    if (v !== undefined) return v.trim();
+    const want = looseName(n);
+    const key = Object.keys(el.attrs).find((k) => looseName(k) === want);
+    if (key !== undefined) return el.attrs[key].trim();
   }
   return undefined;
 }

@@ -86,4 +86,12 @@ describe('parseRsMetadata', () => {
     expect(m.associationsDeclared).toBe(true);
     expect(m.participants).toEqual([{ id: 'p', aor: 'sip:a@b', sends: [], recvs: [], declared: true }]);
   });
+
+  it('accepts blank lines before the XML declaration and camelCase element and attribute names', () => {
+    const m = parseRsMetadata(`\r\n\r\n<?xml version="1.0"?><recording xmlns="urn:ietf:params:xml:ns:recording:1">
+      <participant participantId="p"><nameID aor="sip:a@b"/></participant><stream streamId="s"><label>1</label></stream>
+      <participantStreamAssoc participantId="p"><send>s</send></participantStreamAssoc></recording>`);
+    expect(m.participants).toEqual([{ id: 'p', aor: 'sip:a@b', sends: ['s'], recvs: [], declared: true }]);
+    expect(m.streams).toEqual([{ id: 's', label: '1' }]);
+  });
 });

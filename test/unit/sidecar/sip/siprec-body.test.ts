@@ -131,4 +131,12 @@ describe('extractSiprecBody', () => {
   it('returns nothing for an empty body', () => {
     expect(extractSiprecBody(undefined, '')).toEqual({ ignoredParts: [], warnings: [] });
   });
+
+  it('opens a nested multipart part to find the SDP and metadata', () => {
+    const inner = multipart('in', [`Content-Type: application/sdp\r\n\r\n${SDP}`]);
+    const body = multipart('out', [`Content-Type: multipart/alternative;boundary=in\r\n\r\n${inner}`, `Content-Type: application/rs-metadata+xml\r\n\r\n${XML}`]);
+    const r = extractSiprecBody('multipart/mixed;boundary=out', body);
+    expect(r.sdp).toBe(SDP);
+    expect(r.metadata).toBe(XML);
+  });
 });

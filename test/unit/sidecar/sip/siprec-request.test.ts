@@ -232,4 +232,35 @@ describe('interpretInDialog', () => {
     expect(d.response.status).toBe(405);
     expect(d.response.headers.Allow).toBe('INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO');
   });
+
+  it('accepts a re-INVITE that sets every port to 0 and reports both streams removed', () => {
+    const { session, ctx } = start();
+    const d = interpretInDialog(reinvite(sdp('m=audio 0 RTP/AVP 0', 'a=label:1', 'm=audio 0 RTP/AVP 0', 'a=label:2')), session, ctx);
+    expect(d.response.status).toBe(200);
+    expect(mLines(d.response.sdp).map((m) => m[1])).toEqual([0, 0]);
+    expect(d.changes).toEqual([{ type: 'streams-removed', labels: ['1', '2'] }]);
+  });
+});
+
+describe('stream binding when SDP labels and metadata labels disagree', () => {
+  const meta = `<recording xmlns="urn:ietf:params:xml:ns:recording:1"><datamode>complete</datamode>
+    <participant participant_id="c"><nameID aor="sip:+4520000001@carrier.example.net"/></participant>
+    <participant participant_id="a"><nameID aor="sip:201@pbx.example.com"/></participant>
+    <stream stream_id="s1"><label>100</label></stream><stream stream_id="s2"><label>200</label></stream>
+    <participantstreamassoc participant_id="c"><send>s1</send></participantstreamassoc>
+    <participantstreamassoc participant_id="a"><send>s2</send></participantstreamassoc></recording>`;
+  const body = (l1: string, l2: string) => `--b\r\nContent-Type: application/sdp\r\n\r\n${sdp('m=audio 5000 RTP/AVP 0', `a=label:${l1}`, 'm=audio 5002 RTP/AVP 0', `a=label:${l2}`)}\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n${meta}\r\n--b--\r\n`;
+
+  it('binds by label when labels match, even with spaces after a=label:', () => {
+    const d = interpretInitialInvite(invite(body(' 200', '100'), 'multipart/mixed;boundary=b'), context());
+    expect(d.session!.streams.map((s) => [s.label, s.participantId])).toEqual([['200', 'a'], ['100', 'c']]);
+    expect(d.warnings).toEqual([]);
+  });
+
+  it('falls back to metadata order with a warning when no label matches', () => {
+    const d = interpretInitialInvite(invite(body('1', '2'), 'multipart/mixed;boundary=b'), context());
+    expect(d.session!.streams.map((s) => [s.label, s.participantId, s.role])).toEqual([['1', 'c', 'customer'], ['2', 'a', 'agent']]);
+    expect(d.warnings).toContain('no SDP a=label matches a metadata <label>; metadata streams bound to m= lines in order');
+    expect(d.warnings).toContain('metadata declares stream labels 100, 200 that the SDP does not offer');
+  });
 });
