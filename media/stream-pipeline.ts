@@ -43,7 +43,7 @@ export const IDLE_FILL_AFTER_MS = 500;
  *   only after hold or a gap longer than `maxGapFillMs`.
  * - Output lags `startMs` by the resampler's fixed delay ({@link StreamPipeline.resamplerDelayMs}, 5 ms at q5).
  * - Hold ({@link setHold}): flushes the jitter buffer, drops packets (counted), conceals nothing; on resume the
- *   timeline continues at wall-clock time.
+ *   timeline continues at wall-clock time. A socket failure closes the pipeline with reason `'error'`.
  * - {@link close}: idempotent, returns the same promise: (1) closes the socket, (2) plays out what the
  *   jitter buffer holds and completes the last frame, (3) releases the ticker, resampler, debug WAV and
  *   the port (to `portPool`), each step guarded, (4) emits `close` once with the reason. After close,
@@ -110,7 +110,11 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
       resampler = Resampler.create(G711_CLOCK_HZ, OUTPUT_SAMPLE_RATE_HZ, options.resamplerQuality);
       const pipeline = new StreamPipeline(options, resampler, ticker);
       pipeline.#receiver = await RtpReceiver.open(
-        { ...options, audioPayloadTypes: Object.keys(options.payloadTypes).map(Number) },
+        {
+          ...options,
+          audioPayloadTypes: Object.keys(options.payloadTypes).map(Number),
+          onError: () => void pipeline.close('error'),
+        },
         (packet, data, kind, arrivalMs) => pipeline.#onPacket(packet, data, kind, arrivalMs),
       );
       // Opened last, so a failed bind leaves no file behind.

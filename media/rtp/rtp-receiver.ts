@@ -33,6 +33,8 @@ export interface RtpReceiverOptions {
   audioPayloadTypes: Iterable<number>;
   telephoneEventPayloadType?: number;
   comfortNoisePayloadType?: number;
+  /** Called once when the socket fails after binding (the receiver is then closed). */
+  onError?: (err: Error) => void;
   logger: Logger;
 }
 
@@ -81,7 +83,12 @@ export class RtpReceiver {
     this.setPayloadTypes(options.audioPayloadTypes, options.telephoneEventPayloadType, options.comfortNoisePayloadType);
     this.setExpectedSource(options.expectedSource);
     socket.on('message', (msg, rinfo) => this.ingest(msg, rinfo));
-    socket.on('error', (err) => this.#logger.warn({ err }, 'RTP socket error'));
+    socket.on('error', (err) => {
+      if (this.#closed) return;
+      this.#logger.error({ err }, 'RTP socket failed');
+      this.close();
+      options.onError?.(err);
+    });
   }
 
   /**
