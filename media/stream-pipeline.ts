@@ -265,7 +265,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
       this.#duplicate++;
       return;
     }
-    if (result === SeqResult.Jump) return; // awaiting confirmation (RFC 3550 A.1); counted as lost if not confirmed
+    if (result >= SeqResult.Jump) return; // a jump or a new SSRC awaiting confirmation by the next packet (RFC 3550 A.1)
     tracker.updateJitter(packet.timestamp, arrivalMs);
     const inOrder = result === SeqResult.InOrder;
     const restarted = tracker.restarted;

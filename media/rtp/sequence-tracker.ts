@@ -6,8 +6,10 @@
  * - A.8 interarrival jitter, J += (|D| − J) / 16, kept in timestamp units and reported in ms;
  * - duplicates, from a window of the last {@link DUPLICATE_WINDOW} extended sequence numbers.
  *
- * A new SSRC restarts the sequence and jitter state (RFC 3550 §8.2: a new source); totals of earlier
- * sources are kept so `expected`, `received` and `lost` cover the whole stream.
+ * A new SSRC restarts the sequence and jitter state (RFC 3550 §8.2: a new source) once two of its packets
+ * arrived in sequence (A.1 probation, MIN_SEQUENTIAL = 2), so a stray packet of an old or foreign source
+ * cannot flip the stream back and forth; totals of earlier sources are kept, so `expected`, `received`
+ * and `lost` cover the whole stream.
  * Pure and allocation-free per packet; the caller supplies arrival times.
  */
 
@@ -29,6 +31,8 @@ export enum SeqResult {
   Duplicate = 2,
   /** A jump of more than MAX_DROPOUT; dropped until the next packet confirms it (RFC 3550 A.1). */
   Jump = 3,
+  /** First packet of a different SSRC; dropped until the next one, in sequence, confirms the change. */
+  Probation = 4,
 }
 
 export class SequenceTracker {
@@ -47,6 +51,8 @@ export class SequenceTracker {
   #cycles = 0;
   #baseSeq = 0;
   #badSeq = RTP_SEQ_MOD + 1;
+  #probationSsrc = -1;
+  #probationSeq = 0;
   #received = 0;
   // Totals of earlier SSRCs (or earlier sequences after a restart).
   #priorExpected = 0;
@@ -72,6 +78,12 @@ export class SequenceTracker {
     this.restarted = false;
     if (this.ssrc !== ssrc) {
       if (this.ssrc !== undefined) {
+        if (this.#probationSsrc !== ssrc || seq !== ((this.#probationSeq + 1) & 0xffff)) {
+          this.#probationSsrc = ssrc;
+          this.#probationSeq = seq;
+          return SeqResult.Probation;
+        }
+        this.#probationSsrc = -1;
         this.ssrcChanges++;
         this.#closeSequence();
       }

@@ -4,7 +4,6 @@
  */
 import { benches } from './bench-registry.js';
 import './rtp-ingest.js';
-import './kb-retrieval.js';
 import './asr-latency.js';
 
 const only = process.env.BENCH_ONLY;

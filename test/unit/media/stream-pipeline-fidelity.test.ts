@@ -44,6 +44,7 @@ async function runSpeech(codec: G711Codec, clip: string, seed: number, lossRate 
   expect(source.sampleRateHz).toBe(8000);
   expect(reference.sampleRateHz).toBe(16000);
   const payloadType = codec === 'PCMU' ? 0 : 8;
+  // Sequence numbers wrap at packet 36 and timestamps at packet 46 (2^32), mid-stream.
   const packets = packetize(encodeG711(codec, source.samples), { payloadType, ssrc: 0xcafe, firstSeq: 65_500, firstTimestamp: 4_294_960_000 });
 
   // Exactly 3 % of the packets lost (never the first or last) and 5 % adjacent swaps, from a seeded PRNG.

@@ -51,21 +51,36 @@ describe('SequenceTracker (RFC 3550 A.1, A.3, A.8)', () => {
     expect(t.received).toBe(4);
   });
 
-  it('restarts sequence and jitter state on a new SSRC and keeps totals', () => {
+  it('restarts sequence and jitter state on a new SSRC once two of its packets arrive in sequence, keeping totals', () => {
     const t = new SequenceTracker();
     t.update(1, 100);
     t.update(1, 102); // 101 lost
     t.updateJitter(0, 0);
     t.updateJitter(160, 30);
     expect(t.jitterUnits).toBeGreaterThan(0);
-    expect(t.update(2, 5000)).toBe(SeqResult.InOrder);
+    expect(t.update(2, 5000)).toBe(SeqResult.Probation);
+    expect(t.ssrc).toBe(1);
+    expect(t.update(2, 5001)).toBe(SeqResult.InOrder);
     expect(t.restarted).toBe(true);
+    expect(t.ssrc).toBe(2);
     expect(t.ssrcChanges).toBe(1);
     expect(t.jitterUnits).toBe(0);
-    t.update(2, 5001);
+    t.update(2, 5002);
     expect(t.expected).toBe(3 + 2);
     expect(t.received).toBe(4);
     expect(t.lost).toBe(1);
+  });
+
+  it('ignores a stray packet of another SSRC without flipping the stream', () => {
+    const t = new SequenceTracker();
+    t.update(1, 10);
+    expect(t.update(99, 7)).toBe(SeqResult.Probation);
+    expect(t.update(1, 11)).toBe(SeqResult.InOrder);
+    expect(t.update(99, 500)).toBe(SeqResult.Probation); // not 7 + 1: still not confirmed
+    expect(t.update(1, 12)).toBe(SeqResult.InOrder);
+    expect(t.ssrc).toBe(1);
+    expect(t.ssrcChanges).toBe(0);
+    expect(t.lost).toBe(0);
   });
 
   it('computes interarrival jitter as RFC 3550 A.8 does, checked by hand', () => {
