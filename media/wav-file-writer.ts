@@ -31,7 +31,8 @@ export function wavHeader(sampleRateHz: number, channels: number, bitsPerSample:
 }
 
 /**
- * Streams PCM16 mono to a WAV file: the header goes first with size 0, samples are appended through a
+ * Streams PCM16 mono to a WAV file (used only by debug recording, see debug-recorder.ts — the one place where
+ * call audio reaches disk): the header goes first with size 0, samples are appended through a
  * buffered write stream (no await per frame), and {@link close} rewrites the two size fields.
  * A file that was never closed (crash) still plays in most tools, with a wrong length.
  */

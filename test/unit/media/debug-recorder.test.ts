@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../sidecar/core/logger.js';
-import { DebugRecorder } from '../../../media/debug-recorder.js';
+import { DebugRecorder, SWEEP_INTERVAL_MS } from '../../../media/debug-recorder.js';
 
 const logger = silentLogger();
 const dirs: string[] = [];
@@ -64,5 +64,26 @@ describe('DebugRecorder', () => {
 
   it('refuses a non-positive retention', () => {
     expect(() => new DebugRecorder({ enabled: true, dir: '/tmp', retentionHours: 0, logger })).toThrow(TypeError);
+  });
+
+  it('sweeps again every hour after start', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const rec = new DebugRecorder({ enabled: true, dir: tempDir(), retentionHours: 1, logger });
+      let sweeps = 0;
+      rec.sweep = async () => {
+        sweeps++;
+        return 0;
+      };
+      await rec.start();
+      expect(sweeps).toBe(1);
+      vi.advanceTimersByTime(SWEEP_INTERVAL_MS * 2);
+      expect(sweeps).toBe(3);
+      rec.stop();
+      vi.advanceTimersByTime(SWEEP_INTERVAL_MS);
+      expect(sweeps).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
