@@ -6,11 +6,12 @@ import type { StreamCloseReason } from '../../media/stream-pipeline-types.js';
 import { withDeadline } from './deadline.js';
 import { decideWithPorts } from './port-leasing.js';
 import { interpretInDialog } from './siprec-request.js';
-import type { Participant, Role, SessionDescription, SessionStream } from './siprec-types.js';
+import type { SessionDescription } from './siprec-types.js';
 import type {
   BeforeCloseHook, InDialogRequest, RecordingSessionEvents, RecordingSessionOptions, SessionCloseReason,
-  SignallingDialog, SessionStreamInfo, StreamPipelineLike,
+  SignallingDialog,
 } from './recording-session-types.js';
+import { SessionStreams } from './session-streams.js';
 
 export type * from './recording-session-types.js';
 
@@ -36,16 +37,12 @@ export type * from './recording-session-types.js';
  */
 export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
   readonly call: Call;
-  /** Frames that arrived after intake stopped (dropped). */
-  lateFrames = 0;
   #session: SessionDescription;
   #opts: RecordingSessionOptions;
   #logger: Logger;
-  #pipelines = new Map<string, StreamPipelineLike>();
-  #ports = new Set<number>();
+  #streams: SessionStreams;
   #hooks: BeforeCloseHook[] = [];
   #dialog?: SignallingDialog;
-  #intake = true;
   #started = false;
   #closing?: Promise<void>;
   #closeCause: StreamCloseReason = 'session-ended';
@@ -55,8 +52,21 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
     super(options.logger);
     this.#opts = options;
     this.#session = options.session;
-    for (const p of options.leasedPorts) this.#ports.add(p);
     this.#logger = options.logger.child({ callId: options.session.callId, sipCallId: options.session.dialogCallId });
+    this.#streams = new SessionStreams({
+      callId: options.session.callId,
+      sip: options.sip,
+      media: options.media,
+      ports: options.ports,
+      openPipeline: options.openPipeline,
+      debugWavPathFor: options.debugWavPathFor,
+      session: () => this.#session,
+      closedCause: () => (this.closed ? this.#closeCause : undefined),
+      onFrame: (frame) => this.safeEmit('frame', frame),
+      onAdded: (info) => this.safeEmit('stream-added', info),
+      onRemoved: (event) => this.safeEmit('stream-removed', event),
+      logger: this.#logger,
+    }, options.leasedPorts);
     this.call = new Call({ callId: options.session.callId, participants: options.session.participants, logger: this.#logger });
     if (options.session.hold) this.call.setHeld(true);
   }
@@ -73,12 +83,17 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
 
   /** Labels of the streams with an open pipeline. */
   get streamLabels(): string[] {
-    return [...this.#pipelines.keys()];
+    return this.#streams.labels;
   }
 
   /** RTP ports this session holds. */
   get leasedPorts(): number[] {
-    return [...this.#ports];
+    return this.#streams.ports;
+  }
+
+  /** Frames that arrived after intake stopped (dropped). */
+  get lateFrames(): number {
+    return this.#streams.lateFrames;
   }
 
   get closed(): boolean {
@@ -94,8 +109,8 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
     this.#assertOpen('start');
     if (this.#started) throw new InvalidStateError('RecordingSession.start: already started');
     this.#started = true;
-    await this.#openStreams(this.#session.streams.map((s) => s.label));
-    this.#applyHold(this.#session.streams.filter((s) => s.held).map((s) => s.label), true);
+    await this.#streams.open(this.#session.streams.map((s) => s.label));
+    this.#streams.setHold(this.#session.streams.filter((s) => s.held).map((s) => s.label), true);
   }
 
   /**
@@ -139,18 +154,12 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
 
   async #teardown(reason: SessionCloseReason): Promise<void> {
     const log = this.#logger;
-    const cause = this.#closeCause;
     // (1) stop intake: each pipeline closes its socket and flushes what it holds
-    const pipelines = [...this.#pipelines];
-    this.#pipelines.clear(); // before closing, so their `close` events are not taken for failures
-    for (const [label, pipeline] of pipelines) {
-      try {
-        await pipeline.close(cause);
-      } catch (err) {
-        log.error({ err, streamLabel: label }, 'stream pipeline failed to close');
-      }
+    try {
+      await this.#streams.closeAll(this.#closeCause);
+    } catch (err) {
+      log.error({ err }, 'closing the streams failed');
     }
-    this.#intake = false;
     // (2) drain: ASR finish and the like, bounded
     try {
       const drainMs = this.#opts.drainTimeoutMs ?? 5000;
@@ -161,8 +170,7 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
     }
     // (3) ports (timers: none are held beyond the pipelines)
     try {
-      this.#opts.ports.release([...this.#ports]);
-      this.#ports.clear();
+      this.#streams.releaseAll();
     } catch (err) {
       log.error({ err }, 'releasing RTP ports failed');
     }
@@ -205,26 +213,26 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
       await req.respond(decision.response);
       return;
     }
-    for (const p of decision.leasedPorts) this.#ports.add(p);
+    this.#streams.addPorts(decision.leasedPorts);
     const previous = this.#session;
     this.#session = decision.session;
     let ended: SessionCloseReason | undefined;
     for (const change of decision.changes) {
       switch (change.type) {
         case 'ended': ended = change.reason; break;
-        case 'streams-removed': await this.#removeStreams(change.labels, previous); break;
-        case 'streams-added': await this.#openStreams(change.labels); break;
+        case 'streams-removed': await this.#streams.remove(change.labels, previous); break;
+        case 'streams-added': await this.#streams.open(change.labels); break;
         case 'participants-changed':
           this.call.setParticipants(this.#session.participants);
           this.safeEmit('participants-changed', { participants: this.#session.participants, added: change.added, removed: change.removed });
           break;
         case 'hold':
-          this.#applyHold(change.labels, true);
+          this.#streams.setHold(change.labels, true);
           if (change.all) this.call.setHeld(true);
           this.safeEmit('hold', { labels: change.labels, all: change.all });
           break;
         case 'resume':
-          this.#applyHold(change.labels, false);
+          this.#streams.setHold(change.labels, false);
           this.call.setHeld(this.#session.hold);
           this.safeEmit('resume', { labels: change.labels });
           break;
@@ -232,9 +240,9 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
         case 'none': break;
       }
     }
-    this.#updateKeptStreams(previous);
+    this.#streams.updateKept(previous);
     // streams that became recordable without an explicit change (e.g. the codec agreed in a delayed-offer ACK)
-    await this.#openStreams(this.#session.streams.map((s) => s.label));
+    await this.#streams.open(this.#session.streams.map((s) => s.label));
     if (isAck) {
       if (decision.changes.length > 0) log.info({ changes: decision.changes.map((c) => c.type) }, 'ACK completed the session');
       return;
@@ -244,130 +252,7 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
     if (ended) void this.close(ended);
   }
 
-  /** A kept stream may change codec, payload type or remote address in a re-INVITE (RFC 3264 §8.3). */
-  #updateKeptStreams(previous: SessionDescription): void {
-    for (const [label, pipeline] of this.#pipelines) {
-      const before = previous.streams.find((s) => s.label === label);
-      const after = this.#session.streams.find((s) => s.label === label);
-      if (!before || !after || !isRecordable(after)) continue;
-      const sourceChanged = before.remoteAddress !== after.remoteAddress || before.remotePort !== after.remotePort;
-      const codecChanged = before.payloadType !== after.payloadType || before.codec !== after.codec;
-      const dtmfChanged = before.telephoneEventPayloadType !== after.telephoneEventPayloadType;
-      if (!sourceChanged && !codecChanged && !dtmfChanged) continue;
-      try {
-        pipeline.update?.({
-          ...(sourceChanged ? { expectedSource: after.remoteAddress ? { address: after.remoteAddress, port: after.remotePort } : null } : {}),
-          ...(codecChanged ? { payloadTypes: { [after.payloadType!]: after.codec! } } : {}),
-          ...(dtmfChanged ? { telephoneEventPayloadType: after.telephoneEventPayloadType ?? null } : {}),
-        });
-        this.#logger.info({ streamLabel: label, codec: after.codec, payloadType: after.payloadType, remotePort: after.remotePort }, 'stream updated by re-INVITE');
-      } catch (err) {
-        this.#logger.warn({ err, streamLabel: label }, 'could not update a stream');
-      }
-    }
-  }
-
-  #applyHold(labels: string[], held: boolean): void {
-    for (const label of labels) {
-      try {
-        this.#pipelines.get(label)?.setHold?.(held);
-      } catch (err) {
-        this.#logger.warn({ err, streamLabel: label, held }, 'could not change the hold state of a stream');
-      }
-    }
-  }
-
-  async #openStreams(labels: string[]): Promise<void> {
-    for (const label of labels) {
-      const stream = this.#session.streams.find((s) => s.label === label);
-      if (!stream || !isRecordable(stream) || this.#pipelines.has(label)) continue;
-      const streamLog = this.#logger.child({ streamLabel: label });
-      let pipeline: StreamPipelineLike;
-      try {
-        pipeline = await this.#opts.openPipeline({
-          label,
-          bindAddress: this.#opts.sip.rtpBindAddress,
-          port: stream.localPort!,
-          expectedSource: stream.remoteAddress ? { address: stream.remoteAddress, port: stream.remotePort } : undefined,
-          payloadTypes: { [stream.payloadType!]: stream.codec! },
-          telephoneEventPayloadType: stream.telephoneEventPayloadType,
-          jitterBufferMs: this.#opts.media.jitterBufferMs,
-          resamplerQuality: this.#opts.media.resamplerQuality,
-          debugWavPath: this.#opts.debugWavPathFor?.(this.callId, label),
-          logger: streamLog,
-        });
-      } catch (err) {
-        streamLog.error({ err, port: stream.localPort }, 'could not open the stream pipeline; stream not recorded');
-        continue;
-      }
-      if (this.closed) {
-        // closed while the socket was being bound: do not leak the new pipeline
-        await Promise.resolve(pipeline.close(this.#closeCause)).catch(() => undefined);
-        continue;
-      }
-      this.#pipelines.set(label, pipeline);
-      const participant = this.#participantOf(stream);
-      const role: Role = stream.role ?? participant?.role ?? 'unknown';
-      pipeline.on('frame', (frame) => {
-        if (!this.#intake) {
-          this.lateFrames++;
-          return;
-        }
-        const current = this.#session.streams.find((s) => s.label === label);
-        const who = current ? this.#participantOf(current) : participant;
-        this.safeEmit('frame', { label, participant: who, role: current?.role ?? who?.role ?? role, frame });
-      });
-      pipeline.on('close', (reason) => {
-        // a pipeline that closes by itself (socket error) leaves the map; the session goes on
-        if (this.#pipelines.get(label) !== pipeline) return;
-        this.#pipelines.delete(label);
-        this.#releasePort(stream.localPort);
-        streamLog.warn({ reason }, 'stream pipeline closed by itself');
-        this.safeEmit('stream-removed', { label, reason });
-      });
-      const info: SessionStreamInfo = { label, participant, role, localPort: stream.localPort!, codec: stream.codec };
-      streamLog.info({ port: stream.localPort, codec: stream.codec, role }, 'stream opened');
-      this.safeEmit('stream-added', info);
-    }
-  }
-
-  async #removeStreams(labels: string[], previous: SessionDescription): Promise<void> {
-    for (const label of labels) {
-      const pipeline = this.#pipelines.get(label);
-      this.#pipelines.delete(label);
-      try {
-        await pipeline?.close('stream-removed');
-      } catch (err) {
-        this.#logger.error({ err, streamLabel: label }, 'stream pipeline failed to close');
-      }
-      const old = previous.streams.find((s) => s.label === label);
-      const stillUsed = this.#session.streams.some((s) => s.localPort !== undefined && s.localPort === old?.localPort);
-      if (!stillUsed) this.#releasePort(old?.localPort);
-      if (pipeline) this.safeEmit('stream-removed', { label, reason: 'stream-removed' });
-    }
-  }
-
-  #releasePort(port: number | undefined): void {
-    if (port === undefined || !this.#ports.has(port)) return;
-    this.#ports.delete(port);
-    try {
-      this.#opts.ports.release([port]);
-    } catch (err) {
-      this.#logger.error({ err, port }, 'releasing an RTP port failed');
-    }
-  }
-
-  #participantOf(stream: SessionStream): Participant | undefined {
-    return stream.participantId ? this.#session.participants.find((p) => p.id === stream.participantId) : undefined;
-  }
-
   #assertOpen(method: string): void {
     if (this.closed) throw new InvalidStateError(`RecordingSession.${method}: session ${this.callId} is closed`);
   }
-}
-
-/** An m= line we record: audio with a chosen codec and one of our ports. */
-function isRecordable(stream: SessionStream): boolean {
-  return stream.mediaType === 'audio' && stream.localPort !== undefined && stream.localPort > 0
-    && stream.codec !== undefined && stream.payloadType !== undefined;
 }
