@@ -14,8 +14,8 @@ import type { CallEvent, CallSnapshot, ComponentHealth, LedgerEntry } from './ty
 export interface CallPageOptions {
   callId: string;
   readOnly: boolean;
-  /** Header extras (sign-out, back link). */
-  nav: HTMLElement;
+  /** Header extras (sign-out, back link), built in the call's UI language. */
+  nav: (t: Strings) => HTMLElement;
   onEnded?(): void;
 }
 
@@ -150,9 +150,9 @@ export class CallPage {
     const agentP = snap.participants.find((p) => p.role === 'agent');
     const number = c?.number ?? snap.summary.customer?.number;
     const facts: [string, string][] = [];
-    if (c?.employees !== undefined) facts.push(['👥', String(c.employees)]);
-    if (c?.industry) facts.push(['', c.industry]);
-    if (c?.currentVendor) facts.push(['⇄', c.currentVendor]);
+    if (c?.employees !== undefined) facts.push([t.employees, String(c.employees)]);
+    if (c?.industry) facts.push([t.industry, c.industry]);
+    if (c?.currentVendor) facts.push([t.currentVendor, c.currentVendor]);
     for (const [k, v] of Object.entries(c?.facts ?? {})) facts.push([k, String(v)]);
     const state = snap.summary.state;
     const langSelect = h('select.lang', {
@@ -176,7 +176,7 @@ export class CallPage {
         h('div.health', ...this.#healthChips()),
         this.#o.readOnly ? h('span.readonly', t.readOnly) : null,
         langSelect,
-        this.#o.nav));
+        this.#o.nav(t)));
   }
 
   #healthChips(): HTMLElement[] {

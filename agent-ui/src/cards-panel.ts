@@ -112,8 +112,8 @@ export class CardsPanel {
     }
     const btn = this.#nodes.get(card.cardId)?.querySelector<HTMLButtonElement>('button.copy');
     if (btn) {
-      btn.textContent = this.#t.copied;
-      setTimeout(() => { btn.textContent = this.#t.copy; }, 1500);
+      btn.firstChild!.textContent = this.#t.copied;
+      setTimeout(() => { btn.firstChild!.textContent = this.#t.copy; }, 1500);
     }
   }
 
@@ -149,7 +149,7 @@ export class CardsPanel {
         this.#o.readOnly ? null : button('used', t.used, 'U'),
         this.#o.readOnly ? null : button('dismissed', t.dismiss, 'D'),
         this.#o.readOnly ? null : button('wrong', t.wrong, 'W'),
-        h('button.copy', { type: 'button', title: `${t.copy} (C)`, onclick: (e: Event) => { e.stopPropagation(); void this.#copy(card); } }, t.copy),
+        h('button.copy', { type: 'button', title: `${t.copy} (C)`, onclick: (e: Event) => { e.stopPropagation(); void this.#copy(card); } }, t.copy, h('kbd', 'C')),
         fb ? h(`span.fb-state.fb-state-${fb}`, { dataset: { testid: 'feedback-state' } }, t.feedbackGiven[fb]) : null));
   }
 }

@@ -6,7 +6,7 @@ import './styles.css';
 import { api, HttpError, type Me } from './api';
 import { CallPage } from './call-page';
 import { h } from './dom';
-import { pickLanguage, strings } from './i18n';
+import { pickLanguage, strings, type Strings } from './i18n';
 import { ResumableSocket } from './socket';
 import type { CallSummary, WallEvent } from './types';
 import { WallPage } from './wall-page';
@@ -26,8 +26,7 @@ function navigate(path: string): void {
 }
 window.addEventListener('popstate', () => void route());
 
-function nav(me: Me, extra?: HTMLElement): HTMLElement {
-  const t = strings(pickLanguage());
+function nav(me: Me, extra?: HTMLElement, t: Strings = strings(pickLanguage())): HTMLElement {
   return h('nav.nav', extra ?? null,
     h('span.me', { title: me.aors.join(', ') }, me.name),
     h('button.link', { type: 'button', onclick: async () => { await api.logout().catch(() => {}); location.href = '/'; } }, t.signOut));
@@ -104,7 +103,7 @@ class AgentHome {
     this.#page?.destroy();
     this.#callId = callId;
     this.#ended = false;
-    this.#page = new CallPage({ callId, readOnly: false, nav: nav(this.me), onEnded: () => { this.#ended = true; this.#pick(); } });
+    this.#page = new CallPage({ callId, readOnly: false, nav: (t) => nav(this.me, undefined, t), onEnded: () => { this.#ended = true; this.#pick(); } });
     history.replaceState(null, '', `/call/${encodeURIComponent(callId)}?follow=1`);
     this.el.replaceChildren(this.#page.el);
   }
@@ -129,8 +128,8 @@ async function route(): Promise<void> {
   if (callMatch && !(follow && me.role === 'agent')) {
     const callId = decodeURIComponent(callMatch[1]);
     const readOnly = me.role !== 'agent';
-    const back = readOnly ? h('a.back', { href: '/wall', onclick: (e: Event) => { e.preventDefault(); navigate('/wall'); } }, strings(pickLanguage()).back) : undefined;
-    const page = new CallPage({ callId, readOnly, nav: nav(me, back) });
+    const back = (t: Strings) => (readOnly ? h('a.back', { href: '/wall', onclick: (e: Event) => { e.preventDefault(); navigate('/wall'); } }, t.back) : undefined);
+    const page = new CallPage({ callId, readOnly, nav: (t) => nav(me, back(t), t) });
     mount(page);
     (window as unknown as { modsvar: unknown }).modsvar = { page };
     return;

@@ -15,12 +15,12 @@ export function renderTimeline(t: Strings, ledger: LedgerEntry[], callDurationMs
   const span = Math.max(callDurationMs, ...entries.map((e) => e.answeredMs ?? e.raisedMs), 60_000);
   const x = (ms: number) => PAD + ((W - 2 * PAD) * ms) / span;
   const height = PAD * 2 + Math.max(1, entries.length) * ROW + 18;
-  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, class: 'timeline-svg', role: 'img', 'aria-label': t.timeline, preserveAspectRatio: 'none' });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${height}`, class: 'timeline-svg', role: 'img', 'aria-label': t.timeline });
   // Minute grid.
   const stepMs = span > 20 * 60_000 ? 5 * 60_000 : span > 6 * 60_000 ? 2 * 60_000 : 60_000;
   for (let ms = 0; ms <= span; ms += stepMs) {
     svg.append(s('line', { x1: x(ms), x2: x(ms), y1: PAD, y2: height - 18, class: 'grid' }));
-    svg.append(s('text', { x: x(ms), y: height - 4, class: 'tick', 'text-anchor': 'middle' }, duration(ms)));
+    svg.append(s('text', { x: x(ms), y: height - 4, class: 'tick', 'text-anchor': ms === 0 ? 'start' : 'middle' }, duration(ms)));
   }
   svg.append(s('line', { x1: x(callDurationMs), x2: x(callDurationMs), y1: PAD, y2: height - 18, class: 'now' }));
   entries.forEach((e, i) => {

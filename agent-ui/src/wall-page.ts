@@ -39,7 +39,7 @@ export class WallPage {
       h('main.wall-body',
         h('section.panel.wall-table',
           h('h2.panel-title', t.liveCalls),
-          h('table', { dataset: { testid: 'wall' } }, this.#thead, this.#tbody),
+          h('div.table-scroll', h('table', { dataset: { testid: 'wall' } }, this.#thead, this.#tbody)),
           this.#empty),
         this.#stats));
     this.#renderHead();
@@ -127,18 +127,18 @@ export class WallPage {
         onclick: () => this.#open(c.callId),
         onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') this.#open(c.callId); },
       },
-      h('td', h('div.primary', c.agent?.name ?? c.agent?.aor ?? '—'), c.agent?.name ? h('div.secondary', c.agent.aor.replace(/^sips?:/, '')) : null),
-      h('td', h('div.primary', c.customer?.name ?? c.customer?.number ?? '—'), h('div.secondary', [c.customer?.company, c.customer?.name ? c.customer?.number : undefined].filter(Boolean).join(' · '))),
+      h('td', h('div.cell-main', c.agent?.name ?? c.agent?.aor ?? '—'), c.agent?.name ? h('div.cell-sub', c.agent.aor.replace(/^sips?:/, '')) : null),
+      h('td', h('div.cell-main', c.customer?.name ?? c.customer?.number ?? '—'), h('div.cell-sub', [c.customer?.company, c.customer?.name ? c.customer?.number : undefined].filter(Boolean).join(' · '))),
       h('td.num.mono', duration(Date.now() - c.startedAtMs)),
       h('td.num', { dataset: { testid: 'objections' } }, c.objectionsRaised),
       h('td.num', { dataset: { testid: 'unanswered' } }, h(`span${c.objectionsUnanswered ? '.pill.pill-warn' : ''}`, c.objectionsUnanswered)),
       h('td.last-card', c.lastCard
         ? h('div', h(`span.badge.class-${c.lastCard.objectionClass}`, t.classes[c.lastCard.objectionClass] ?? c.lastCard.objectionClass),
           h(`span.conf-mini${c.lastCard.confidence < 0.8 ? '.conf-low' : '.conf-ok'}`, pct(c.lastCard.confidence)),
-          h('div.secondary.clip', c.lastCard.text))
+          h('div.cell-sub.clip', c.lastCard.text))
         : '—'),
-      h('td', h(`span.chip.chip-${c.health}`, h('i.dot'), t.status[c.health]),
-        ...c.alerts.map((a) => h(`span.alert-tag.alert-${a}`, t.alerts[a] ?? a))));
+      h('td.health-cell', h(`span.chip.chip-${c.health}`, h('i.dot'), t.status[c.health]),
+        c.alerts.length ? h('div.alert-tags', ...c.alerts.map((a) => h(`span.alert-tag.alert-${a}`, t.alerts[a] ?? a))) : null));
     }));
   }
 
