@@ -101,6 +101,14 @@ export function parseSdpOffer(sdp: string): SdpOffer {
   } catch (err) {
     throw new SiprecError('SIPREC_BAD_SDP', 400, 'Bad Request', `SDP cannot be parsed: ${(err as Error).message}`, { cause: err });
   }
+  // sdp-transform keeps an m= line it cannot read as an entry without type/port: refuse it, since
+  // dropping it would shift every later m= line of our answer (RFC 3264 §6 pairs them by position).
+  (parsed.media ?? []).forEach((m, i) => {
+    if (!m.type || !Number.isInteger(m.port) || !m.protocol) {
+      const raw = sdp.split(/\r?\n/).filter((l) => l.startsWith('m='))[i] ?? '';
+      throw new SiprecError('SIPREC_BAD_SDP', 400, 'Bad Request', `SDP m= line ${i + 1} is malformed: "${raw.slice(0, 80)}"`);
+    }
+  });
   const sessionDir = (parsed as { direction?: string }).direction as MediaDirection | undefined;
   const sessionC = parsed.connection?.ip;
   const media: OfferedMedia[] = (parsed.media ?? []).map((m, index) => {
@@ -153,15 +161,16 @@ function isHoldAddress(a: string | undefined): boolean {
  * Decides, per offered m= line, whether and how we receive it.
  *
  * @param codecs configured codecs in order of preference (`sip.codecs`)
- * @param opts.allowAllPortZero accept an offer whose m= lines all have port 0 (a re-INVITE removing every stream)
- * @throws UnsupportedError 488 `SIPREC_NO_MEDIA` (no m= lines), `SIPREC_NO_AUDIO` (no audio m= line),
+ * @param opts.inDialog a re-INVITE/UPDATE offer: never throws; undecodable lines are simply rejected (port 0)
+ * @throws (not with `inDialog`) UnsupportedError 488 `SIPREC_NO_MEDIA` (no m= lines), `SIPREC_NO_AUDIO` (no audio m= line),
  *   `SIPREC_NO_CODEC` (no audio m= line with a decodable codec); the message names what was offered.
  */
-export function planAnswer(offer: SdpOffer, codecs: readonly string[], opts: { allowAllPortZero?: boolean } = {}): StreamPlan[] {
+export function planAnswer(offer: SdpOffer, codecs: readonly string[], opts: { inDialog?: boolean } = {}): StreamPlan[] {
+  // Inside a dialog nothing is refused with 488: every line we cannot receive is answered with port 0 and the
+  // recording session goes on (streams removed), e.g. mid-transfer offers with no media or a codec switch.
+  if (opts.inDialog) return offer.media.map((m) => planStream(m, codecs));
   if (offer.media.length === 0) throw new UnsupportedError('SIPREC_NO_MEDIA', 'SDP offer has no m= lines');
   const plans = offer.media.map((m) => planStream(m, codecs));
-  // Inside a dialog an offer may set every port to 0 (all streams removed, e.g. mid-transfer): a valid 200.
-  if (opts.allowAllPortZero && offer.media.every((m) => m.port === 0)) return plans;
   if (!plans.some((p) => p.accepted)) {
     const audio = offer.media.filter((m) => m.type === 'audio');
     if (audio.length === 0) throw new UnsupportedError('SIPREC_NO_AUDIO', `SDP offer has no audio stream (offered: ${offer.media.map((m) => m.type).join(', ')})`);

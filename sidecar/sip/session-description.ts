@@ -188,7 +188,7 @@ export function describeSession(input: DescribeInput): SessionDescription {
         participants.set(id, { id, aor: '', sends: new Set() });
         s.participantId = id;
       }
-      if (audio.length > 0) warnings.push('no recording metadata; one participant per audio stream');
+      if (audio.length > 0) warnings.push(metadata ? 'metadata names no participant; one participant per audio stream' : 'no recording metadata; one participant per audio stream');
     }
   }
 
@@ -202,8 +202,14 @@ export function describeSession(input: DescribeInput): SessionDescription {
     input.roles,
     recordedParties,
   );
+  // Without complete metadata in this request the participants are the ones already known: keep their roles
+  // (a re-INVITE that only pauses media must not flip who is the customer).
+  const keepRoles = previous !== undefined && (!metadata || metadata.dataMode === 'partial');
+  const previousById = new Map((previous?.participants ?? []).map((p) => [p.id, p]));
   const outParticipants: Participant[] = [...participants.values()].map((p) => {
-    const r = roles.get(p.id) ?? { role: 'unknown' as const, roleSource: 'fallback' };
+    const prev = keepRoles ? previousById.get(p.id) : undefined;
+    const r = prev && prev.aor === p.aor ? { role: prev.role, roleSource: prev.roleSource ?? 'fallback' }
+      : roles.get(p.id) ?? { role: 'unknown' as const, roleSource: 'fallback' };
     return { id: p.id, aor: p.aor, ...(p.name ? { name: p.name } : {}), role: r.role, roleSource: r.roleSource };
   });
   const roleOf = new Map(outParticipants.map((p) => [p.id, p.role]));
@@ -213,7 +219,9 @@ export function describeSession(input: DescribeInput): SessionDescription {
   }
 
   const live = audio.filter((s) => !s.rejectedReason);
-  const callId = metadata?.callId ?? (previous && previous.callIdSource !== 'Call-ID' ? { value: previous.callId, source: previous.callIdSource } : undefined);
+  // The call ID is fixed for the life of the recording session (the UI keys the call by it), even when a
+  // transfer brings metadata with a new vendor call ID.
+  const callId = previous ? { value: previous.callId, source: previous.callIdSource } : metadata?.callId;
   const namespace = metadata?.namespace ?? previous?.metadataNamespace;
   return {
     callId: callId?.value ?? input.dialogCallId,

@@ -171,7 +171,7 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
       return done(okResponse(offered.sdp), offered.session, diffSessions(current, offered.session, metadata !== undefined), offered.session.warnings);
     }
 
-    const plans = planAnswer(offer, ctx.sip.codecs, { allowAllPortZero: true });
+    const plans = planAnswer(offer, ctx.sip.codecs, { inDialog: true });
     const keep = new Map(current.streams.filter((s) => s.localPort !== undefined).map((s) => [s.label, s.localPort!]));
     const byIndex: (number | undefined)[] = [];
     const needs: number[] = [];
@@ -186,6 +186,7 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
     const sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
     const next = describeSession({ dialogCallId, offer, plans, ports: byIndex, metadata, headers: req.headers, roles: ctx.sip.roles, previous: current });
     next.answerOrigin = origin;
+    if (!plans.some((p) => p.accepted)) warnings.push('the offer has no audio stream we can receive; every stream is answered with port 0 and the session goes on');
     next.warnings.unshift(...warnings.filter((w) => !next.warnings.includes(w)));
     return done(okResponse(sdp), next, diffSessions(current, next, metadata !== undefined), next.warnings);
   } catch (err) {
@@ -206,7 +207,7 @@ function ack(req: SipRequestLike, current: SessionDescription, ctx: SiprecContex
     }
     const next = applyAnswer(current, body.sdp, ctx.sip.codecs);
     const changes = diffSessions(current, next, false);
-    return { ...base, session: next, change: changes[0] ?? { type: 'none' }, changes, warnings: next.warnings };
+    return { ...base, session: next, change: changes[0] ?? { type: 'none' }, changes, warnings: next.warnings.filter((w) => !current.warnings.includes(w)) };
   } catch (err) {
     return { ...base, session: current, warnings: [`ACK answer unreadable: ${(err as Error).message}`], errorCode: (err as { code?: string }).code ?? 'SIPREC_INTERNAL' };
   }

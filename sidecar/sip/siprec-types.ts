@@ -75,7 +75,10 @@ export interface SessionStream {
 
 /** What a SIPREC request says about the recording session. */
 export interface SessionDescription {
-  /** The recorded call's own ID (sipSessionID, vendor call ID), else the SIPREC dialog's Call-ID. */
+  /**
+   * The recorded call's own ID (sipSessionID, vendor call ID), else the SIPREC dialog's Call-ID. Decided by
+   * the initial INVITE and kept for the life of the recording session (a transfer does not change it).
+   */
   callId: string;
   /** Where `callId` came from: `sipSessionID`, `extension:<name>`, `Call-ID`. */
   callIdSource: string;

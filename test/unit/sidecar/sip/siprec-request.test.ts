@@ -210,10 +210,41 @@ describe('interpretInDialog', () => {
 
   it('keeps the current session when a re-INVITE is refused', () => {
     const { session, ctx } = start();
-    const d = interpretInDialog(reinvite(sdp('m=audio 5000 RTP/AVP 18', 'a=label:1')), session, ctx);
-    expect(d.response.status).toBe(488);
+    const body = `--b\r\nContent-Type: application/sdp\r\n\r\n${twoStreams()}\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording><participant></recording>\r\n--b--\r\n`;
+    const d = interpretInDialog(reinvite(body, 'multipart/mixed;boundary=b'), session, ctx);
+    expect(d.response.status).toBe(400);
+    expect(d.errorCode).toBe('SIPREC_BAD_METADATA');
     expect(d.session).toBe(session);
     expect(d.change).toEqual({ type: 'none' });
+  });
+
+  it('answers a mid-call switch to an undecodable codec with port 0 instead of 488, keeping the session', () => {
+    const { session, ctx } = start();
+    const d = interpretInDialog(reinvite(sdp('m=audio 5000 RTP/AVP 9', 'a=label:1', 'm=audio 5002 RTP/AVP 9', 'a=label:2')), session, ctx);
+    expect(d.response.status).toBe(200);
+    expect(mLines(d.response.sdp)).toEqual([['audio', 0, '9', undefined, undefined], ['audio', 0, '9', undefined, undefined]]);
+    expect(d.changes).toEqual([{ type: 'streams-removed', labels: ['1', '2'] }]);
+    expect(d.warnings).toContain('the offer has no audio stream we can receive; every stream is answered with port 0 and the session goes on');
+    const back = interpretInDialog(reinvite(twoStreams()), d.session, ctx);
+    expect(back.changes).toEqual([{ type: 'streams-added', labels: ['1', '2'] }]);
+    expect(back.leasedPorts).toEqual([40004, 40006]);
+  });
+
+  it('keeps the call ID when a transfer brings metadata with another vendor call ID', () => {
+    const meta = (id: string) => `--b\r\nContent-Type: application/sdp\r\n\r\n${twoStreams()}\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording xmlns="urn:ietf:params:xml:ns:recording:1"><session><sipSessionID>${id}</sipSessionID></session></recording>\r\n--b--\r\n`;
+    const ctx = context();
+    const first = interpretInitialInvite(invite(meta('aaaa1111'), 'multipart/mixed;boundary=b'), ctx);
+    const d = interpretInDialog(reinvite(meta('bbbb2222'), 'multipart/mixed;boundary=b'), first.session!, ctx);
+    expect(first.session!.callId).toBe('aaaa1111');
+    expect(d.session.callId).toBe('aaaa1111');
+    expect(d.session.callIdSource).toBe('sipSessionID');
+  });
+
+  it('refuses an SDP with a malformed m= line with 400 rather than shifting the answer', () => {
+    const { session, ctx } = start();
+    const d = interpretInDialog(reinvite(sdp('m=audio [port] RTP/AVP 0', 'a=label:1')), session, ctx);
+    expect(d.response.status).toBe(400);
+    expect(d.response.headers.Warning).toBe('399 srs.example.com "SDP m= line 1 is malformed: \'m=audio [port] RTP/AVP 0\'"');
   });
 
   it('answers a re-INVITE without SDP with an offer of the current streams on their ports', () => {
