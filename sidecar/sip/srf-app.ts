@@ -96,7 +96,11 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     srf.on('reconnecting', ((info: { delay: number; attempt: number }) => this.#onReconnecting(info)) as never);
     srf.on('error', ((err: NodeJS.ErrnoException) => this.#onSocketError(err)) as never);
     srf.invite((req, res, next) => {
-      this.#onInvite(req, res).catch(next);
+      this.#onInvite(req, res).catch((err) => {
+        // after the final response srf would only print the error to stderr: log it here instead
+        if (res.finalResponseSent) this.#log.error({ err: toError(err), sipCallId: req.get('Call-ID') }, 'INVITE handling failed after the final response');
+        else next(err);
+      });
     });
     srf.options((_req, res) => res.send(200, 'OK', { headers: { Allow: ALLOW, Accept: ACCEPT } }));
     // BYE/UPDATE for dialogs srf does not know (srf's dialog middleware consumes the known ones first)
@@ -236,6 +240,12 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
         log.error({ err: toError(err), status: 200 }, 'SIPREC INVITE: the 200 OK was not confirmed; session abandoned');
       } else log.info({ callId: session.callId }, 'SIPREC INVITE cancelled by the SRC before the session started');
       await session.close(reason);
+      return;
+    }
+    if (session.closed) {
+      // closed (shutdown) while the 200 OK was on its way: the dialog exists now, so end it
+      log.info({ callId: session.callId }, 'recording session closed while the 200 OK was being sent; sending BYE');
+      await dialog.end().catch((err) => log.warn({ err }, 'sending BYE failed; the SRC will time the dialog out'));
       return;
     }
     session.attachDialog(dialog);

@@ -31,6 +31,8 @@ export interface FakeDrachtioServerOptions {
   udp?: boolean;
   /** Status the virtual (injected) peer answers srf's in-dialog requests with; null = never answer. Default 200. */
   peerAnswerStatus?: number | null;
+  /** TCP port to listen on (default 0 = any). */
+  port?: number;
 }
 
 /** What the server did with one injected request. */
@@ -66,6 +68,7 @@ export class FakeDrachtioServer extends EventEmitter {
   #tcpPort = 0;
   #connections = new Set<Connection>();
   #down = false;
+  #mute?: (frame: WireFrame) => boolean;
 
   private constructor(options: FakeDrachtioServerOptions) {
     super();
@@ -81,7 +84,7 @@ export class FakeDrachtioServer extends EventEmitter {
   /** Starts the server on 127.0.0.1 (TCP port 0, and UDP port 0 when `udp`). */
   static async start(options: FakeDrachtioServerOptions = {}): Promise<FakeDrachtioServer> {
     const server = new FakeDrachtioServer(options);
-    await server.#listen(0);
+    await server.#listen(options.port ?? 0);
     if (options.udp) await server.stack.bindUdp();
     return server;
   }
@@ -127,6 +130,14 @@ export class FakeDrachtioServer extends EventEmitter {
       responses: txn.responses,
       final: (timeoutMs = 5000) => this.waitFor(() => txn.responses.find((r) => (r.status ?? 0) >= 200), timeoutMs, `final response to ${request.method}`),
     };
+  }
+
+  /**
+   * From now on, `sip` frames from srf matching `predicate` are swallowed: not answered, not sent on (a
+   * server that never confirms, to test srf's missing timeouts). `undefined` restores normal behaviour.
+   */
+  muteSip(predicate: ((frame: WireFrame) => boolean) | undefined): void {
+    this.#mute = predicate;
   }
 
   /** Sends CANCEL for an injected INVITE (the server answers 200/487 itself and forwards the CANCEL to srf). */
@@ -266,6 +277,7 @@ export class FakeDrachtioServer extends EventEmitter {
         break;
       case 'sip': {
         if (!conn.authenticated) return void reply('NO|not authenticated');
+        if (this.#mute?.(frame)) break;
         const result = this.stack.fromSrf(frame.tokens[2] ?? '', frame.tokens[3] ?? '', frame.sip ?? '');
         reply(result.fields, result.sip);
         result.after?.();
