@@ -5,6 +5,7 @@
 import { benches } from './bench-registry.js';
 import './rtp-ingest.js';
 import './asr-latency.js';
+import './siprec-parse.js';
 
 const only = process.env.BENCH_ONLY;
 let failed = 0;
