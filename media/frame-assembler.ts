@@ -24,6 +24,8 @@ export class FrameAssembler implements PlayoutSink<Int16Array> {
   readonly #pcm: Int16Array;
   #filled = 0;
   #received = 0;
+  /** Concealed (zero) input samples in a row before the frame being filled. */
+  #zeroRun = 0;
   /** Timeline position (input samples) of the frame being filled. */
   #position = 0;
   #discontinuity = false;
@@ -77,8 +79,13 @@ export class FrameAssembler implements PlayoutSink<Int16Array> {
 
   #emit(): void {
     const samples = new Int16Array(FRAME_SAMPLES);
-    this.#resampler.process(this.#pcm, this.#inFrameSamples, samples, 0);
     const concealed = this.#received === 0;
+    // Silence after silence: the filter state is all zero, the output would be zeros. Skip the resampler
+    // (keeps long silence fills and idle streams cheap; bit-identical, see the resampler test).
+    if (!concealed || this.#zeroRun < this.#resampler.memorySamples) {
+      this.#resampler.process(this.#pcm, this.#inFrameSamples, samples, 0);
+    }
+    this.#zeroRun = concealed ? this.#zeroRun + this.#inFrameSamples : 0;
     const frame: PcmFrame = { samples, startMs: (this.#position * 1000) / this.#inRateHz, concealed };
     if (this.#discontinuity) {
       frame.discontinuity = true;

@@ -64,6 +64,11 @@ export class Resampler {
   readonly quality: number;
   /** Fixed group delay of the output, in ms (output latency / output rate). */
   readonly delayMs: number;
+  /**
+   * Input samples the filter remembers (its length). After this many zero inputs the state is all zero, so
+   * more zero input gives exactly zero output and leaves the state unchanged: callers may skip `process`.
+   */
+  readonly memorySamples: number;
   #state: number;
   readonly #s: Scratch;
 
@@ -74,6 +79,7 @@ export class Resampler {
     this.outRateHz = outRateHz;
     this.quality = quality;
     this.delayMs = (s.module._speex_resampler_get_output_latency(state) * 1000) / outRateHz;
+    this.memorySamples = 2 * s.module._speex_resampler_get_input_latency(state);
   }
 
   /**
