@@ -128,8 +128,11 @@ export function interpretInitialInvite(req: SipRequestLike, ctx: SiprecContext):
 /**
  * Interprets a request inside an established recording session: re-INVITE and UPDATE (streams added or
  * removed, participants changed, hold/resume, metadata-only updates; the session goes on), BYE/CANCEL
- * (→ 200 and `ended`), OPTIONS/INFO (→ 200), ACK (status 0: never answered), anything else → 405.
- * A refused re-INVITE/UPDATE (400/413/415/488/503) leaves `session` unchanged (RFC 3261 §14.1).
+ * (→ 200 and `ended`), OPTIONS/INFO (→ 200), ACK (status 0: never answered; when our 200 carried an offer,
+ * the ACK's SDP answer completes the streams), anything else → 405. An offer is never refused for its media:
+ * lines we cannot receive get port 0 and are reported as `streams-removed` (a 488 could make the SRC end the
+ * recording). A refused request (400/413/415 unreadable body, 503 no ports) leaves `session` unchanged
+ * (RFC 3261 §14.1).
  *
  * @param req the in-dialog request
  * @param current the session as last agreed (from `interpretInitialInvite` or an earlier call)
