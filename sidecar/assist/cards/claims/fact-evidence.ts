@@ -1,0 +1,139 @@
+import type { Fact } from '../../ports.js';
+import type { ClaimExtractionOptions, DurationUnit } from './claim-types.js';
+import { extractClaims, type ExtractedClaim } from './extract-claims.js';
+import { nameKey } from './name-claims.js';
+import { splitSentences } from '../sentence-split.js';
+
+/**
+ * What a fact can support: its claims, read with the same extractors as the reply, sentence by sentence
+ * with each sentence's polarity, so "No SOC 2 report" supports "we have no SOC 2 report" but not
+ * "we have a SOC 2 report".
+ */
+export interface FactEvidence {
+  factId: string;
+  sentences: Array<{ negated: boolean; claims: ExtractedClaim[]; words: Set<string> }>;
+  /** Every number the fact states (counts, amounts, percentages, durations, years, days of month). */
+  numbers: number[];
+  /** Lower-case word keys of the fact, single words and runs of two or three ("shift"+"nest" → "shiftnest"). */
+  words: Set<string>;
+  /** Currencies the fact names anywhere. */
+  currencies: Set<string>;
+  /** Lower-case text without citations. */
+  text: string;
+}
+
+/** Negation words in English, Danish and German ("no", "not", "ikke", "ingen", "nicht", "kein…", "ohne"). */
+const NEGATION = /(?<![\p{L}])(?:no|not|never|neither|nor|none|without|cannot|can't|won't|don't|doesn't|isn't|aren't|haven't|hasn't|n't|ikke|ingen|intet|aldrig|uden|hverken|nicht|kein\p{L}*|ohne|nie|niemals|weder)(?![\p{L}])/iu;
+
+/** True when the text contains a negation word. */
+export function isNegated(text: string): boolean {
+  return NEGATION.test(text);
+}
+
+const NUM_TOLERANCE = 1e-6;
+const eq = (a: number, b: number): boolean => Math.abs(a - b) < NUM_TOLERANCE * Math.max(1, Math.abs(a));
+
+/** Builds the evidence of one fact with the claim options of its own language. */
+export function buildFactEvidence(fact: Fact, options: Omit<ClaimExtractionOptions, 'language'>): FactEvidence {
+  const language = String(fact.language || 'en');
+  const opts = { ...options, language };
+  const sentences = splitSentences(fact.text, language).map((s) => ({
+    negated: isNegated(s.text),
+    claims: extractClaims(s.text, opts),
+    words: wordKeys(s.text),
+  }));
+  const numbers: number[] = [];
+  const currencies = new Set<string>();
+  for (const s of sentences) {
+    for (const c of s.claims) {
+      if (c.kind === 'number' || c.kind === 'percent' || c.kind === 'duration') numbers.push(c.value);
+      else if (c.kind === 'money') { numbers.push(c.value); if (c.currency) currencies.add(c.currency); }
+      else if (c.kind === 'date') for (const v of [c.year, c.day]) if (v !== undefined) numbers.push(v);
+    }
+  }
+  const lower = fact.text.toLowerCase();
+  if (/\bdkk\b|\bkr\b|kroner/u.test(lower)) currencies.add('DKK');
+  if (/\beur\b|€|euro/u.test(lower)) currencies.add('EUR');
+  return { factId: fact.id, sentences, numbers, words: wordKeys(fact.text), currencies, text: lower };
+}
+
+/** Word keys of `text`: each word and each run of two or three words, lower case, letters and digits only. */
+export function wordKeys(text: string): Set<string> {
+  const tokens = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(nameKey);
+  const words = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    words.add(tokens[i]);
+    if (i + 1 < tokens.length) words.add(tokens[i] + tokens[i + 1]);
+    if (i + 2 < tokens.length) words.add(tokens[i] + tokens[i + 1] + tokens[i + 2]);
+  }
+  return words;
+}
+
+/** True when `words` holds the name key, also in a possessive or plural form ("ShiftNest's", "Plus"). */
+export function hasNameKey(words: Set<string>, key: string): boolean {
+  return words.has(key) || (key.endsWith('s') && words.has(key.slice(0, -1))) || words.has(`${key}s`);
+}
+
+const DAYS: Partial<Record<DurationUnit, number>> = { day: 1, week: 7 };
+const MONTHS: Partial<Record<DurationUnit, number>> = { month: 1, year: 12 };
+const MINUTES: Partial<Record<DurationUnit, number>> = { minute: 1, hour: 60 };
+
+function sameDuration(a: { value: number; unit: DurationUnit }, b: { value: number; unit: DurationUnit }): boolean {
+  if (a.unit === b.unit) return eq(a.value, b.value);
+  for (const table of [DAYS, MONTHS, MINUTES]) {
+    const fa = table[a.unit];
+    const fb = table[b.unit];
+    if (fa !== undefined && fb !== undefined) return eq(a.value * fa, b.value * fb);
+  }
+  return false;
+}
+
+/** True when `fc` (a fact's claim) states what `claim` states. */
+function matches(claim: ExtractedClaim, fc: ExtractedClaim, ev: FactEvidence): boolean {
+  switch (claim.kind) {
+    case 'money':
+      if (fc.kind === 'money') return eq(fc.value, claim.value) && (!claim.currency || !fc.currency || fc.currency === claim.currency);
+      return fc.kind === 'number' && eq(fc.value, claim.value) && (!claim.currency || ev.currencies.has(claim.currency));
+    case 'percent':
+      return fc.kind === 'percent' && eq(fc.value, claim.value);
+    case 'duration':
+      return fc.kind === 'duration' && sameDuration(claim, fc);
+    case 'date':
+      return fc.kind === 'date'
+        && (['year', 'month', 'day', 'quarter', 'weekday'] as const).every((k) => claim[k] === undefined || claim[k] === fc[k]);
+    case 'standard':
+      if (fc.kind !== 'standard') return false;
+      if (fc.keys.includes(claim.key)) return true;
+      // "SOC 2 Type II" against a fact that names SOC 2 and, elsewhere in the sentence, "Type II".
+      return claim.keys.length > 1 && fc.keys.includes(claim.keys[claim.keys.length - 1]) && typeMentioned(ev.text, claim.key);
+    case 'location':
+      return fc.kind === 'location' && fc.key === claim.key;
+    default:
+      return false;
+  }
+}
+
+function typeMentioned(text: string, key: string): boolean {
+  const n = /-TYPE(\d)$/.exec(key)?.[1];
+  if (!n) return false;
+  const roman = ['', 'i', 'ii', 'iii'][Number(n)];
+  return new RegExp(`(?:type|typ)\\s*(?:${n}|${roman})(?![\\p{L}\\d])`, 'iu').test(text);
+}
+
+/**
+ * How a fact bears on a claim: `supports` when one of its sentences states it with the needed polarity,
+ * `opposite` when it states it only with the other polarity (only for standards, locations and names,
+ * e.g. the claim "we are SOC 2 certified" against "No SOC 2 report"), else `absent`.
+ */
+export function factSupports(ev: FactEvidence, claim: ExtractedClaim, claimNegated: boolean): 'supports' | 'opposite' | 'absent' {
+  if (claim.kind === 'number') return ev.numbers.some((v) => eq(v, claim.value)) ? 'supports' : 'absent';
+  const polar = claim.kind === 'standard' || claim.kind === 'location' || claim.kind === 'name';
+  let found = false;
+  for (const s of ev.sentences) {
+    const hit = claim.kind === 'name' ? hasNameKey(s.words, claim.key) : s.claims.some((c) => matches(claim, c, ev));
+    if (!hit) continue;
+    found = true;
+    if (!polar || claimNegated || !s.negated) return 'supports';
+  }
+  return found ? 'opposite' : 'absent';
+}
