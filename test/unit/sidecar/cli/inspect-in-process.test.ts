@@ -1,0 +1,63 @@
+/**
+ * `modsvar inspect` in-process (its `run`), for the in-dialog cases without a prior INVITE: the request is
+ * applied to a session reconstructed from the message itself.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../../../sidecar/cli/inspect.js';
+
+async function inspect(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
+  let out = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const code = await run(args);
+    return { code, json: JSON.parse(out) };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+// Defaults only: no config file (an empty MODSVAR_CONFIG means none), so ports start at 40000.
+const savedConfig = process.env.MODSVAR_CONFIG;
+beforeAll(() => {
+  process.env.MODSVAR_CONFIG = '';
+});
+afterAll(() => {
+  if (savedConfig === undefined) delete process.env.MODSVAR_CONFIG;
+  else process.env.MODSVAR_CONFIG = savedConfig;
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('modsvar inspect in-dialog requests without --session', () => {
+  it('prints the BroadWorks pause re-INVITE as a hold of its one stream', async () => {
+    const r = await inspect('test/fixtures/siprec/14-broadworks-pause-reinvite-c0000.sip');
+    expect(r.code).toBe(0);
+    expect(r.json.change).toEqual({ type: 'hold', labels: ['1'], all: true });
+    expect(r.json.response.sdp).toMatch(/a=inactive\r\na=label:1\r\n/);
+    expect(r.json.session.streams.map((s: any) => [s.label, s.codec, s.held, s.localPort])).toEqual([['1', 'PCMA', true, 40000]]);
+    expect(r.json.priorSession).toBe('reconstructed from the message');
+  });
+
+  it('prints the Avaya metadata-only UPDATE as the participants it brings, with no SDP in the 200', async () => {
+    const r = await inspect('test/fixtures/siprec/09-avaya-sbce-update-metadata-only.sip');
+    expect(r.code).toBe(0);
+    expect(r.json.response.sdp).toBeUndefined();
+    expect(r.json.change).toEqual({ type: 'participants-changed', added: ['b536ff63b7f3643d4d7b', '6add855be46c6970e8fd'], removed: [], reassignedLabels: [] });
+    expect(r.json.session.participants.map((p: any) => p.aor)).toEqual(['sip:12125550101@10.64.110.65', 'sip:12125550102@10.64.110.32']);
+    expect(r.json.session.metadataNamespace).toBe('urn:ietf:params:xml:ns:recording:1');
+  });
+
+  it('prints the partial-hold re-INVITE applied after the 01 INVITE given with --session', async () => {
+    const r = await inspect('test/fixtures/siprec/02-rfc-example-partial-hold-reinvite.sip', '--session', 'test/fixtures/siprec/01-rfc-example-audio-video-complete.sip');
+    expect(r.code).toBe(0);
+    expect(r.json.change).toEqual({ type: 'metadata-updated' });
+    expect(r.json.session.streams.filter((s: any) => s.codec).map((s: any) => [s.label, s.participantId, s.localPort])).toEqual([
+      ['96', 'srfBElmCRp2QB23b7Mpk0w==', 40000], ['98', 'zSfPoSvdSDCmU3A3TRDxAw==', 40002],
+    ]);
+  });
+});
