@@ -76,8 +76,11 @@ export interface StreamPipelineOptions {
   bindAddress: string;
   port: number;
   /**
-   * Expected RTP source from the SDP. When absent or unusable (0.0.0.0, private address behind NAT,
-   * port 0), the pipeline latches onto the first packet's source and drops others.
+   * Expected RTP source from the SDP (c= address, m= port). Packets must come from this address; the port
+   * is locked to the first packet's (non-symmetric senders). When absent or unusable (0.0.0.0, ::, a host
+   * name, port 0), the pipeline latches onto the first valid packet's source and drops others. When the
+   * address is private and silent while valid RTP comes from one other source (NAT), that source is taken
+   * after a few packets (media/rtp/rtp-receiver.ts).
    */
   expectedSource?: RtpSource;
   /** Negotiated payload types: PT → codec. */

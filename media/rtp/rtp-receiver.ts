@@ -38,6 +38,19 @@ export interface RtpReceiverOptions {
   logger: Logger;
 }
 
+/** Valid RTP packets in a row from one other source before a private SDP address is assumed to be NAT'ed. */
+export const NAT_LATCH_PACKETS = 10;
+
+/** RFC 1918 / RFC 6598 (CGNAT) / link-local IPv4, and IPv6 unique-local (fc00::/7) and link-local (fe80::/10). */
+export function isPrivateAddress(address: string): boolean {
+  if (isIP(address) === 4) {
+    const [a, b] = address.split('.').map(Number);
+    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254);
+  }
+  const lower = address.toLowerCase();
+  return /^f[cd]/.test(lower) || /^fe[89ab]/.test(lower);
+}
+
 /** True when an SDP connection address/port can be used to filter RTP (not 0.0.0.0/::, port > 0). */
 export function isUsableSource(source: RtpSource | undefined): source is RtpSource {
   if (!source || !(source.port > 0 && source.port < 65536)) return false;
@@ -51,7 +64,9 @@ export function isUsableSource(source: RtpSource | undefined): source is RtpSour
  * Source filtering: with a usable expected source, packets must come from its address; the port is
  * locked to the first packet from that address (senders that are not symmetric send from another port than
  * the SDP's). Without one (0.0.0.0, missing, port 0), the receiver latches onto the first packet's address
- * and port. Everything else counts in `wrongSource` and is dropped.
+ * and port. When the SDP address is private and, before anything came from it, {@link NAT_LATCH_PACKETS}
+ * valid packets in a row come from one other source, that source is taken (a sender behind NAT).
+ * Everything else counts in `wrongSource` and is dropped.
  *
  * Classification: negotiated audio PTs go to the handler as Audio; the telephone-event PT and comfort
  * noise (PT 13 or the negotiated CN PT) go as TelephoneEvent / ComfortNoise (never decoded as speech);
@@ -73,6 +88,10 @@ export class RtpReceiver {
   #expectedPort = 0;
   #latchedAddress: string | undefined;
   #latchedPort = 0;
+  #expectedIsPrivate = false;
+  #candidateAddress: string | undefined;
+  #candidatePort = 0;
+  #candidatePackets = 0;
   #closed = false;
 
   private constructor(socket: Socket, port: number, options: RtpReceiverOptions, handler: RtpPacketHandler) {
@@ -124,9 +143,13 @@ export class RtpReceiver {
   setExpectedSource(source: RtpSource | undefined): void {
     this.#latchedAddress = undefined;
     this.#latchedPort = 0;
+    this.#candidateAddress = undefined;
+    this.#candidatePackets = 0;
+    this.#expectedIsPrivate = false;
     if (isUsableSource(source)) {
       this.#expectedAddress = source.address;
       this.#expectedPort = source.port;
+      this.#expectedIsPrivate = isPrivateAddress(source.address);
     } else {
       this.#expectedAddress = undefined;
       this.#expectedPort = 0;
@@ -164,8 +187,10 @@ export class RtpReceiver {
   ingest(msg: Buffer, rinfo: Pick<RemoteInfo, 'address' | 'port'>): void {
     if (this.#closed) return;
     const latched = this.#latchedAddress !== undefined;
-    if (latched ? rinfo.port !== this.#latchedPort || rinfo.address !== this.#latchedAddress
-        : this.#expectedAddress !== undefined && rinfo.address !== this.#expectedAddress) {
+    const foreign = latched
+      ? rinfo.port !== this.#latchedPort || rinfo.address !== this.#latchedAddress
+      : this.#expectedAddress !== undefined && rinfo.address !== this.#expectedAddress;
+    if (foreign && (latched || !this.#expectedIsPrivate)) {
       this.wrongSource++;
       return;
     }
@@ -183,6 +208,10 @@ export class RtpReceiver {
       this.unknownPayloadType++;
       return;
     }
+    if (foreign && !this.#natCandidate(rinfo)) {
+      this.wrongSource++;
+      return;
+    }
     // Latch only on a valid packet of a negotiated type, so stray datagrams cannot capture the stream.
     if (!latched) this.#latch(rinfo);
     try {
@@ -190,6 +219,26 @@ export class RtpReceiver {
     } catch (err) {
       this.#logger.error({ err }, 'RTP packet handler threw');
     }
+  }
+
+  /**
+   * The SDP gave a private address and nothing came from it yet, but valid RTP comes from elsewhere: the
+   * sender is probably behind NAT. After {@link NAT_LATCH_PACKETS} packets in a row from one such source,
+   * accept it (returns true).
+   */
+  #natCandidate(rinfo: Pick<RemoteInfo, 'address' | 'port'>): boolean {
+    if (rinfo.address === this.#candidateAddress && rinfo.port === this.#candidatePort) this.#candidatePackets++;
+    else {
+      this.#candidateAddress = rinfo.address;
+      this.#candidatePort = rinfo.port;
+      this.#candidatePackets = 1;
+    }
+    if (this.#candidatePackets < NAT_LATCH_PACKETS) return false;
+    this.#logger.warn(
+      { sdpAddress: this.#expectedAddress, rtpAddress: rinfo.address, rtpPort: rinfo.port },
+      'RTP comes from another address than the private one in the SDP (NAT?); latching onto it',
+    );
+    return true;
   }
 
   #latch(rinfo: Pick<RemoteInfo, 'address' | 'port'>): void {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../../sidecar/core/logger.js';
 import { buildRtpPacket, type RtpPacket } from '../../../../media/rtp/rtp-packet.js';
-import { isUsableSource, PayloadKind, RtpReceiver } from '../../../../media/rtp/rtp-receiver.js';
+import { isPrivateAddress, isUsableSource, NAT_LATCH_PACKETS, PayloadKind, RtpReceiver } from '../../../../media/rtp/rtp-receiver.js';
 import { openSender, seededRandom, sendRaw, until } from '../../../helpers/media.js';
 
 const logger = silentLogger();
@@ -39,6 +39,17 @@ describe('isUsableSource', () => {
     expect(isUsableSource({ address: '10.0.0.1', port: 0 })).toBe(false);
     expect(isUsableSource({ address: 'sbc.example.com', port: 4000 })).toBe(false);
     expect(isUsableSource({ address: '10.0.0.1', port: 4000 })).toBe(true);
+  });
+});
+
+describe('isPrivateAddress', () => {
+  it('knows the private, CGNAT and link-local ranges', () => {
+    for (const a of ['10.0.0.1', '172.16.5.4', '172.31.255.1', '192.168.1.1', '100.64.0.1', '169.254.1.1', 'fd00::1', 'fe80::1']) {
+      expect(isPrivateAddress(a)).toBe(true);
+    }
+    for (const a of ['172.32.0.1', '192.169.0.1', '8.8.8.8', '127.0.0.1', '100.128.0.1', '2001:db8::1']) {
+      expect(isPrivateAddress(a)).toBe(false);
+    }
   });
 });
 
@@ -122,5 +133,19 @@ describe('RtpReceiver', () => {
     expect(r.wrongSource).toBe(1);
     r.close();
     r.close();
+  });
+
+  it('takes RTP from another address when the SDP address is private and silent (sender behind NAT)', async () => {
+    const { r, got } = await receiver({ expectedSource: { address: '10.20.30.40', port: 4000 } });
+    const natted = await sender();
+    const stray = await sender();
+    await sendRaw(stray.socket, [rtp(0, 500)], r.port); // one packet from elsewhere breaks no run
+    await sendRaw(natted.socket, Array.from({ length: NAT_LATCH_PACKETS + 2 }, (_, i) => rtp(0, i)), r.port);
+    await until(() => got.length === 3, 'packets once the NAT source is taken');
+    expect(got.map((g) => g.seq)).toEqual([NAT_LATCH_PACKETS - 1, NAT_LATCH_PACKETS, NAT_LATCH_PACKETS + 1]);
+    expect(r.wrongSource).toBe(1 + NAT_LATCH_PACKETS - 1);
+    expect(r.source).toEqual({ address: '127.0.0.1', port: natted.port });
+    await sendRaw(stray.socket, [rtp(0, 501)], r.port);
+    await until(() => r.wrongSource === NAT_LATCH_PACKETS + 1, 'stray dropped after latching');
   });
 });
