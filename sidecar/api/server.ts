@@ -137,6 +137,7 @@ export function callRegistryOptions(config: ApiConfig): CallRegistryOptions {
     recentCalls: config.recentCalls,
     recentRetentionMs: config.recentRetentionMinutes * 60_000,
     alertUnanswered: config.alertUnanswered,
+    wallUpdateMs: config.wallUpdateMs,
   };
 }
 

@@ -38,6 +38,11 @@ export interface CallRegistryOptions {
   recentRetentionMs?: number;
   /** Wall alert threshold: unanswered objections. Default 2. */
   alertUnanswered?: number;
+  /**
+   * Coalesce a call's wall row updates to at most one per this many ms (a trailing update carries the
+   * latest row). 0 sends every change at once. Call start and end are always sent at once. Default 0.
+   */
+  wallUpdateMs?: number;
   logger?: Logger;
 }
 
@@ -86,6 +91,8 @@ export class CallRegistry {
   readonly #logger?: Logger;
   #pruneTimer?: NodeJS.Timeout;
   #ended = 0;
+  readonly #wallDirty = new Set<string>();
+  #wallTimer?: NodeJS.Timeout;
 
   constructor(options: CallRegistryOptions = {}) {
     this.#opts = {
@@ -94,6 +101,7 @@ export class CallRegistry {
       recentCalls: options.recentCalls ?? 200,
       recentRetentionMs: options.recentRetentionMs ?? 4 * 3_600_000,
       alertUnanswered: options.alertUnanswered ?? 2,
+      wallUpdateMs: options.wallUpdateMs ?? 0,
     };
     this.#logger = options.logger;
     this.observer = new EnhancedEmitter(options.logger);
@@ -108,7 +116,7 @@ export class CallRegistry {
     if (existing) {
       existing.view.update(init);
       const summary = existing.view.summary();
-      if (summary.state !== 'ended') this.#wall({ type: 'wall.call', summary });
+      if (summary.state !== 'ended') this.#wallChanged(existing.view);
       return summary;
     }
     return this.#create(init).view.summary();
@@ -138,16 +146,14 @@ export class CallRegistry {
       }
     }
     this.observer.safeEmit('event', event);
-    if (SUMMARY_EVENTS.has(event.type)) {
-      const summary = entry.view.summary();
-      if (event.type === 'call.state' && event.state === 'ended' && !wasEnded) {
-        entry.endOrder = ++this.#ended;
-        this.observer.safeEmit('callended', summary);
-        this.#wall({ type: 'wall.removed', callId: summary.callId });
-        this.prune();
-      } else if (summary.state !== 'ended') {
-        this.#wall({ type: 'wall.call', summary });
-      }
+    if (event.type === 'call.state' && event.state === 'ended' && !wasEnded) {
+      entry.endOrder = ++this.#ended;
+      this.#wallDirty.delete(event.callId);
+      this.observer.safeEmit('callended', entry.view.summary());
+      this.#wall({ type: 'wall.removed', callId: event.callId });
+      this.prune();
+    } else if (SUMMARY_EVENTS.has(event.type) && entry.view.state !== 'ended') {
+      this.#wallChanged(entry.view);
     }
     return event;
   }
@@ -250,10 +256,35 @@ export class CallRegistry {
     });
   }
 
-  /** Stops the prune timer; the registry stays readable. */
+  /** Stops the timers (pending wall updates are sent now); the registry stays readable. */
   close(): void {
     if (this.#pruneTimer) clearInterval(this.#pruneTimer);
     this.#pruneTimer = undefined;
+    this.#flushWall();
+  }
+
+  /** A call's wall row changed: send it now, or mark it for the next coalesced flush. */
+  #wallChanged(view: CallView): void {
+    if (this.#opts.wallUpdateMs <= 0) {
+      this.#wall({ type: 'wall.call', summary: view.summary() });
+      return;
+    }
+    this.#wallDirty.add(view.callId);
+    if (!this.#wallTimer) {
+      this.#wallTimer = setTimeout(() => this.#flushWall(), this.#opts.wallUpdateMs);
+      this.#wallTimer.unref();
+    }
+  }
+
+  #flushWall(): void {
+    if (this.#wallTimer) clearTimeout(this.#wallTimer);
+    this.#wallTimer = undefined;
+    const ids = [...this.#wallDirty];
+    this.#wallDirty.clear();
+    for (const id of ids) {
+      const view = this.#calls.get(id)?.view;
+      if (view && view.state !== 'ended') this.#wall({ type: 'wall.call', summary: view.summary() });
+    }
   }
 
   #create(init: CallInit): Entry {

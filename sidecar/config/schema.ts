@@ -174,6 +174,8 @@ export const apiSchema = z.object({
   recentRetentionMinutes: z.number().int().min(1).default(240),
   /** The wall highlights a live call with at least this many unanswered objections. */
   alertUnanswered: z.number().int().min(1).default(2),
+  /** A call's wall row is sent at most once per this many ms (0 = every change at once). */
+  wallUpdateMs: z.number().int().min(0).max(10_000).default(250),
 }).strict().prefault({});
 
 /** Objection detection (sidecar/assist/detection): playbooks, thresholds, interim stability, calibration. */

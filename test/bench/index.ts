@@ -6,6 +6,7 @@ import { benches } from './bench-registry.js';
 import './rtp-ingest.js';
 import './asr-latency.js';
 import './siprec-parse.js';
+import './api-fanout.js';
 
 const only = process.env.BENCH_ONLY;
 let failed = 0;

@@ -23,6 +23,7 @@ export interface Fixture {
 
 export async function buildFixture(overrides: Partial<ApiServerOptions> = {}, apiOverrides: Record<string, unknown> = {}): Promise<Fixture> {
   const config = apiSchema.parse({
+    wallUpdateMs: 0,
     tokens: [
       { tokenEnv: 'T_ANNA', role: 'agent', aors: ['1001'], name: 'Anna Holm' },
       { tokenEnv: 'T_BO', role: 'agent', aors: ['sip:1002@pbx.example.com'], name: 'Bo Berg' },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CallRegistry } from '../../../../sidecar/calls/call-registry.js';
 import type { CallEvent, WallEvent } from '../../../../sidecar/calls/call-events.js';
 import { card, seedCalls } from '../api/api-fixture.js';
@@ -83,6 +83,31 @@ describe('CallRegistry', () => {
     expect(r.list('recent').map((c) => c.callId)).toEqual(['call-bo']);
     expect(r.get('call-bo')!.state).toBe('ended');
     r.close();
+  });
+
+  it('coalesces a call\'s wall row updates into one trailing update carrying the latest row', () => {
+    vi.useFakeTimers();
+    try {
+      const r = new CallRegistry({ wallUpdateMs: 250 });
+      const wall: WallEvent[] = [];
+      r.observer.on('wall', (e) => wall.push(e));
+      seedCalls(r);
+      expect(wall.map((e) => e.type)).toEqual(['wall.call', 'wall.call']);
+      const obj = (id: string) => ({ objectionId: id, objectionClass: 'need' as const, confidence: 0.8, utteranceId: 'u', text: 't', raisedMs: 1 });
+      r.publish({ type: 'objection', callId: 'call-anna', objection: obj('o1') });
+      r.publish({ type: 'objection', callId: 'call-anna', objection: obj('o2') });
+      r.publish({ type: 'objection', callId: 'call-bo', objection: obj('o3') });
+      expect(wall).toHaveLength(2);
+      vi.advanceTimersByTime(250);
+      expect(wall.slice(2).map((e) => e.type === 'wall.call' && [e.summary.callId, e.summary.objectionsRaised])).toEqual([['call-anna', 2], ['call-bo', 1]]);
+      r.publish({ type: 'objection', callId: 'call-bo', objection: obj('o4') });
+      r.endCall('call-bo', 'bye');
+      vi.advanceTimersByTime(250);
+      expect(wall.slice(4).map((e) => e.type)).toEqual(['wall.removed']);
+      r.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('creates a call for an event that arrives before upsertCall instead of losing it', () => {
