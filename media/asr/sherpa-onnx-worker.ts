@@ -12,7 +12,9 @@ export type ToWorker =
   | { op: 'audio'; id: number; pcm: Int16Array }
   | { op: 'finalize'; id: number }
   | { op: 'finish'; id: number }
-  | { op: 'close'; id: number };
+  | { op: 'close'; id: number }
+  /** Finish the queued messages, then exit (terminating a busy worker aborts inside the native addon). */
+  | { op: 'shutdown' };
 
 export type FromWorker =
   | { op: 'ready'; models: string[] }
@@ -67,12 +69,20 @@ port.on('message', (m: ToWorker) => {
   try {
     handle(m);
   } catch (err) {
-    post({ op: 'failed', id: m.id, message: (err as Error).message });
-    sessions.delete(m.id);
+    const id = 'id' in m ? m.id : undefined;
+    post({ op: 'failed', id, message: (err as Error).message });
+    if (id !== undefined) sessions.delete(id);
   }
 });
 
 function handle(m: ToWorker): void {
+  if (m.op === 'shutdown') {
+    if (tick) clearImmediate(tick);
+    sessions.clear();
+    dirty.clear();
+    port.close();
+    return;
+  }
   if (m.op === 'open') {
     const rec = recognizers.get(m.model);
     if (!rec) throw new Error(`no model ${m.model}`);

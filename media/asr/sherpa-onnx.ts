@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { InvalidStateError, ProviderError } from '../../sidecar/core/errors.js';
 import {
@@ -9,6 +9,7 @@ import {
   probeSherpaModel, recognizerConfig, resolveSherpaModel, type SherpaEndpointRules, type SherpaModelType,
 } from './sherpa-onnx-model.js';
 import type { FromWorker, ToWorker, WorkerInit } from './sherpa-onnx-worker.js';
+import { startWorker, stopWorker } from './start-worker.js';
 
 /** Options of the sherpa-onnx provider (config section `asr.sherpaOnnx`). */
 export interface SherpaOnnxOptions {
@@ -101,7 +102,7 @@ export class SherpaOnnxProvider implements AsrProvider {
 
   #spawn(): Promise<PoolWorker> {
     return new Promise((resolve, reject) => {
-      const w = new PoolWorker(startWorker(this.#init), this.#o.logger);
+      const w = new PoolWorker(startWorker('sherpa-onnx-worker', this.#init), this.#o.logger);
       w.onReady = () => resolve(w);
       w.onFailedStart = (msg) => reject(new ProviderError('sherpa-onnx', 'server', `sherpa-onnx worker: ${msg}`));
       w.onExit = () => {
@@ -112,17 +113,6 @@ export class SherpaOnnxProvider implements AsrProvider {
       };
     });
   }
-}
-
-/** Starts the worker: the compiled .js in production; under tsx/vitest the .ts through tsx's loader. */
-function startWorker(init: WorkerInit): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./sherpa-onnx-worker.js', here), { workerData: init });
-  const entry = new URL('./sherpa-onnx-worker.ts', here).href;
-  const boot = `const { workerData } = require('node:worker_threads');
-import('tsx/esm/api').then((api) => { api.register(); return import(workerData.__entry); })
-  .catch((err) => { console.error(err); process.exit(1); });`;
-  return new Worker(boot, { eval: true, workerData: { ...init, __entry: entry } });
 }
 
 class PoolWorker {
@@ -169,7 +159,7 @@ class PoolWorker {
 
   async terminate(): Promise<void> {
     this.#terminating = true;
-    await this.worker.terminate();
+    await stopWorker(this.worker, { op: 'shutdown' } satisfies ToWorker);
   }
 }
 

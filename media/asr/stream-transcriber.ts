@@ -8,7 +8,8 @@ import type { PcmFrame } from '../stream-pipeline-types.js';
 import { OUTPUT_SAMPLE_RATE_HZ } from '../stream-pipeline-types.js';
 import type { AsrEvent, AsrFinalEvent, AsrProvider, AsrSession, AsrWord } from './asr-provider.js';
 import { SessionTimeline } from './session-timeline.js';
-import { SpeechEndDetector, type VadOptions } from './vad.js';
+import { SpeechEndDetector, type VadEvent, type VadOptions } from './vad.js';
+import type { VadPool, VadStream } from './vad-pool.js';
 
 /** Options of a {@link StreamTranscriber}. */
 export interface StreamTranscriberOptions {
@@ -29,6 +30,8 @@ export interface StreamTranscriberOptions {
   firstSpeaker?: 'agent' | 'customer';
   /** Local end-of-speech detection, which finalizes early; false = off. */
   vad?: VadOptions | false;
+  /** Runs that VAD in worker threads (production); without it the VAD runs on this thread. */
+  vadPool?: VadPool;
   /** Longest wait for the last final at finish(), ms. Default 3000. */
   finishTimeoutMs?: number;
   logger: Logger;
@@ -82,6 +85,7 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
   readonly #timeline = new SessionTimeline();
   readonly #mixed: boolean;
   #vad: SpeechEndDetector | undefined;
+  #vadStream: VadStream | undefined;
   #run: Run | undefined;
   #speakerRoles = new Map<number, 'agent' | 'customer'>();
   #state: 'open' | 'finishing' | 'closed' = 'open';
@@ -102,7 +106,9 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
       this.#log.warn({ provider: options.provider.name }, 'mixed stream: provider cannot diarize; speech is attributed to the stream');
     }
     this.#session = options.provider.open({ language: options.language, sampleRateHz: OUTPUT_SAMPLE_RATE_HZ, diarize, logger: options.logger });
-    if (options.vad !== false && options.provider.capabilities.finalize) {
+    if (options.vad !== false && options.provider.capabilities.finalize && options.vadPool) {
+      this.#vadStream = options.vadPool.open((ev) => this.#onVad(ev));
+    } else if (options.vad !== false && options.provider.capabilities.finalize) {
       try {
         this.#vad = new SpeechEndDetector(options.vad ?? {});
       } catch (err) {
@@ -127,11 +133,13 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
       this.droppedFrames++;
       return;
     }
-    if (this.#vad) {
-      for (const ev of this.#vad.push(frame.samples)) {
-        if (ev.type === 'speech-end') this.#session.finalize();
-      }
-    }
+    this.#vadStream?.push(frame.samples);
+    if (this.#vad) for (const ev of this.#vad.push(frame.samples)) this.#onVad(ev);
+  }
+
+  /** Local end of speech: ask the provider for the final now instead of after its own endpointing. */
+  #onVad(ev: VadEvent): void {
+    if (ev.type === 'speech-end' && this.#state === 'open') this.#session.finalize();
   }
 
   /** Drains: the provider flushes, the last final lands in the transcript, then `close` is emitted. */
@@ -156,6 +164,7 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     } catch (err) {
       this.#log.error({ err }, 'asr session reader failed');
     }
+    this.#vadStream?.close();
     if (this.#state === 'closed') this.#o.transcript.discardOpen(this.#o.streamLabel);
     else this.#closeRun();
     this.#o.transcript.discardOpen(this.#o.streamLabel);

