@@ -83,9 +83,10 @@ export function sendResponse(res: SrfResponseLike, response: SiprecResponse, tim
  * Dialog before any promise continuation runs. It listens to `modify`, `update` and `info` at once, since
  * srf answers a re-INVITE itself with the *old* SDP when nobody listens to `modify` (drachtio-srf
  * lib/dialog.js). Requests and a BYE that arrive before the session registers its handlers are queued
- * and delivered on registration, never lost or left unanswered.
+ * and delivered on registration, never lost or left unanswered. `beforeRequest` runs before we send a
+ * request in the dialog (srf-app uses it to move a dialog onto the current drachtio connection).
  */
-export function adaptDialog(dialog: SrfDialogLike, timeoutMs: number, logger: Logger): SignallingDialog {
+export function adaptDialog(dialog: SrfDialogLike, timeoutMs: number, logger: Logger, beforeRequest?: (dialog: SrfDialogLike) => void): SignallingDialog {
   let onRequest: ((req: InDialogRequest) => void) | undefined;
   let onRemoteEnd: ((reason: string) => void) | undefined;
   const queued: InDialogRequest[] = [];
@@ -123,6 +124,7 @@ export function adaptDialog(dialog: SrfDialogLike, timeoutMs: number, logger: Lo
       if (endedReason !== undefined) handler(endedReason);
     },
     end: async () => {
+      beforeRequest?.(dialog);
       await withDeadline(dialog.destroy(), timeoutMs, 'BYE');
     },
   };

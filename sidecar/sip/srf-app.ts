@@ -228,7 +228,7 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     // the dialog's listeners are in place for a re-INVITE or BYE that follows in the same TCP chunk.
     const uas = new Promise<SignallingDialog>((resolve, reject) => {
       this.#srf.createUAS(req, res, { localSdp: response.sdp, headers: response.headers }, (err, dialog) =>
-        err ? reject(err) : resolve(adaptDialog(dialog, timeoutMs, log)));
+        err ? reject(err) : resolve(adaptDialog(dialog, timeoutMs, log, (d) => this.#onCurrentConnection(d))));
     });
     let dialog: SignallingDialog;
     try {
@@ -255,6 +255,24 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
       participants: s.participants.map((p) => ({ aor: p.aor, role: p.role })), warnings: decision.warnings,
       ms: Date.now() - startMs,
     }, 'SIPREC INVITE accepted: recording session started');
+  }
+
+  /**
+   * srf sends a dialog's requests on the socket its INVITE came in on (Dialog#socket = req.socket), which is
+   * destroyed after a reconnect; the BYE would then fail with ESOCKETDESTROYED although drachtio-server still
+   * holds the dialog. Move the dialog onto the current connection first. (drachtio-srf 5.0.x internals:
+   * `app.client._getDefaultSocket()`; guarded, since it asserts when no connection is up.)
+   */
+  #onCurrentConnection(dialog: SrfDialogLike): void {
+    const req = (dialog as unknown as { req?: { socket?: { destroyed?: boolean } } }).req;
+    if (!req?.socket?.destroyed) return;
+    try {
+      const client = (this.#srf as unknown as { app?: { client?: { _getDefaultSocket(): { destroyed?: boolean } | undefined } } }).app?.client;
+      const socket = client?._getDefaultSocket();
+      if (socket && !socket.destroyed) req.socket = socket;
+    } catch {
+      // no drachtio connection right now: the request fails and is logged by the caller
+    }
   }
 
   async #refuse(res: SrfResponseLike, log: Logger, response: SiprecResponse, code: string | undefined, warnings: string[]): Promise<void> {

@@ -181,6 +181,21 @@ describe('SrfApp with drachtio-srf against the drachtio wire protocol', () => {
     await h.server.waitFor(() => h!.recordings.size === 0 && h!.pool.leased === 0, 3000, 'session closed');
   });
 
+  it('can still end a call from before a reconnect: its BYE goes out over the new connection', async () => {
+    h = await startHarness();
+    const invite = h.server.inject(fixture(INVITE_08));
+    const ok = await invite.final();
+    await h.server.dropConnections(300);
+    await h.server.waitFor(() => h!.app.connected, 5000, 'reconnected');
+    await h.recordings.shutdown(3000);
+    const bye = h.server.toNetwork.find((m) => m.kind === 'request' && m.method === 'BYE');
+    expect(bye).toBeDefined();
+    expect(getHeader(bye!, 'call-id')).toBe(getHeader(invite.request, 'call-id'));
+    expect(toTag(ok)).toBe(bye && /tag=([^;]+)/.exec(getHeader(bye, 'from') ?? '')?.[1]);
+    expect(h.lines.some((l) => /sending BYE failed/.test(l.msg))).toBe(false);
+    expect(h.pool.leased).toBe(0);
+  });
+
   it('says clearly that drachtio-server rejected the secret, without logging it', async () => {
     h = await startHarness({ serverSecret: 'the-right-one', drachtio: { secret: 'wrong-secret-value' }, waitReady: false });
     await h.server.waitFor(() => h!.lines.some((l) => /rejected our secret/.test(l.msg)), 3000, 'secret log');
