@@ -6,6 +6,8 @@ import { benches } from './bench-registry.js';
 import './rtp-ingest.js';
 import './asr-latency.js';
 import './siprec-parse.js';
+import './kb-retrieval.js';
+import './objection-detection.js';
 import './api-fanout.js';
 
 const only = process.env.BENCH_ONLY;

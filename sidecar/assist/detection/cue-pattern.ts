@@ -11,7 +11,10 @@ interface Term {
   kind: TermKind;
   value: string;
   stem: string;
+  /** Process-wide id (index into the per-utterance memo). */
+  id: number;
 }
+let nextTermId = 0;
 type Slot =
   | { kind: 'alts'; alts: Term[][]; optional: boolean }
   | { kind: 'gap'; max: number };
@@ -23,6 +26,13 @@ export interface CuePattern {
   anchoredStart: boolean;
   anchoredEnd: boolean;
   slots: Slot[];
+  /**
+   * First letters a match can start with (from the first required slot), or undefined when any
+   * letter can (gaps, optional first slots, `@` slots, suffix/infix terms). Used to skip start positions.
+   */
+  firstChars?: ReadonlySet<string>;
+  /** First-slot words that may also match as the tail of a compound ("hr" + "budget") where compounds are on. */
+  firstWords: readonly string[];
 }
 
 /** Everything a pattern needs from its playbook at match time. */
@@ -61,9 +71,22 @@ export function nearMiss(candidate: string, reference: string, minLen = 8): bool
   return Math.abs(candidate.length - reference.length) <= ed && distance(candidate, reference) <= ed;
 }
 
+/** Terms are interned per stemmer, so per-utterance memoisation is shared by every pattern using a term. */
+const termCache = new WeakMap<(w: string) => string, Map<string, Term>>();
+
 function parseTerm(raw: string, stem: (w: string) => string): Term {
-  if (raw === '@competitor') return { kind: 'competitor', value: '', stem: '' };
-  if (raw === '@number') return { kind: 'number', value: '', stem: '' };
+  let cache = termCache.get(stem);
+  if (!cache) { cache = new Map(); termCache.set(stem, cache); }
+  const hit = cache.get(raw);
+  if (hit) return hit;
+  const term = parseTermUncached(raw, stem);
+  cache.set(raw, term);
+  return term;
+}
+
+function parseTermUncached(raw: string, stem: (w: string) => string): Term {
+  if (raw === '@competitor') return { kind: 'competitor', value: '', stem: '', id: nextTermId++ };
+  if (raw === '@number') return { kind: 'number', value: '', stem: '', id: nextTermId++ };
   if (raw.startsWith('@')) throw new PatternSyntaxError(`unknown slot type ${raw}`);
   let kind: TermKind = 'word';
   let v = raw;
@@ -73,7 +96,7 @@ function parseTerm(raw: string, stem: (w: string) => string): Term {
   else if (v.startsWith('*')) { kind = 'suffix'; v = v.slice(1); }
   if (!v || /[*()|~^$@=]/.test(v)) throw new PatternSyntaxError(`bad term "${raw}"`);
   v = v.toLowerCase();
-  return { kind, value: v, stem: kind === 'word' ? stem(v) : v };
+  return { kind, value: v, stem: kind === 'word' ? stem(v) : v, id: nextTermId++ };
 }
 
 /**
@@ -113,20 +136,65 @@ export function compilePattern(source: string, stem: (w: string) => string): Cue
     slots.push({ kind: 'alts', alts: [[parseTerm(optional ? p.slice(0, -1) : p, stem)]], optional });
   }
   if (!slots.some((s) => s.kind === 'alts' && !s.optional)) throw new PatternSyntaxError(`pattern "${source}" matches nothing`);
-  return { source, anchoredStart, anchoredEnd, slots };
+  let firstChars: Set<string> | undefined;
+  const firstWords: string[] = [];
+  const first = slots[0];
+  if (first.kind === 'alts' && !first.optional) {
+    firstChars = new Set();
+    for (const alt of first.alts) {
+      const t = alt[0];
+      if (t.kind === 'word' || t.kind === 'exact' || t.kind === 'prefix') firstChars.add(t.value[0]);
+      else { firstChars = undefined; break; }
+      if (t.kind === 'word') firstWords.push(t.value);
+    }
+  }
+  return { source, anchoredStart, anchoredEnd, slots, firstChars, firstWords };
 }
 
-function joined(tokens: readonly Token[], i: number, k: number): string | undefined {
-  if (i + k > tokens.length) return undefined;
-  let s = '';
-  for (let n = 0; n < k; n++) s += tokens[i + n].text;
-  return s;
+/**
+ * Per-utterance match state: the tokens, joined neighbours and a memo of term results by position.
+ * Create one with {@link createMatchContext} and pass it to every {@link matchPattern} call on the same
+ * tokens (the detector does), so each term is tested once per position.
+ */
+export interface MatchContext {
+  tokens: readonly Token[];
+  env: MatchEnv;
+  /** joins[k-2][i]: tokens i..i+k-1 concatenated (k = 2, 3). */
+  joins: [Array<string | undefined>, Array<string | undefined>];
+  /** memo[term.id][position]: token counts the term can consume there. */
+  memo: Array<Array<number[]> | undefined>;
+}
+
+const NONE: number[] = [];
+
+/** Builds the per-utterance {@link MatchContext}. */
+export function createMatchContext(tokens: readonly Token[], env: MatchEnv): MatchContext {
+  const j2: Array<string | undefined> = [];
+  const j3: Array<string | undefined> = [];
+  for (let i = 0; i < tokens.length; i++) {
+    j2.push(i + 1 < tokens.length ? tokens[i].text + tokens[i + 1].text : undefined);
+    j3.push(i + 2 < tokens.length ? tokens[i].text + tokens[i + 1].text + tokens[i + 2].text : undefined);
+  }
+  return { tokens, env, joins: [j2, j3], memo: [] };
+}
+
+function termLengths(term: Term, ctx: MatchContext, i: number): number[] {
+  let row = ctx.memo[term.id];
+  if (!row) { row = new Array(ctx.tokens.length); ctx.memo[term.id] = row; }
+  let r = row[i];
+  if (r === undefined) {
+    r = termLengthsUncached(term, ctx, i);
+    row[i] = r;
+  }
+  return r;
 }
 
 /** Token counts (1–3) that `term` can consume at position `i`. */
-function termLengths(term: Term, tokens: readonly Token[], i: number, env: MatchEnv): number[] {
+function termLengthsUncached(term: Term, ctx: MatchContext, i: number): number[] {
+  const { tokens, env } = ctx;
+  const joined = (_t: readonly Token[], at: number, k: number): string | undefined => (k === 1 ? tokens[at]?.text : ctx.joins[k - 2][at]);
   const t = tokens[i];
-  if (!t) return [];
+  if (!t) return NONE;
   const v = term.value;
   switch (term.kind) {
     case 'exact':
@@ -160,6 +228,10 @@ function termLengths(term: Term, tokens: readonly Token[], i: number, env: Match
       return [];
     }
     case 'word': {
+      if (t.text[0] !== v[0]) {
+        // Only a compound tail ("hr" + "budget") can match a word that starts with another letter.
+        return env.compoundMinChars > 0 && v.length >= env.compoundMinChars && t.text.length > v.length + 2 && t.text.endsWith(v) ? [1] : NONE;
+      }
       // Stems count only when the stem keeps most of the word (Danish "billigere" stems to "bil").
       if (t.text === v || (term.stem.length >= 4 && term.stem.length >= 0.6 * v.length && t.stem === term.stem)) return [1];
       const ed = maxEdits(v.length);
@@ -177,38 +249,57 @@ function termLengths(term: Term, tokens: readonly Token[], i: number, env: Match
   }
 }
 
-function seqEnds(seq: Term[], n: number, tokens: readonly Token[], pos: number, env: MatchEnv, out: number[]): void {
+function seqEnds(seq: Term[], n: number, ctx: MatchContext, pos: number, out: number[]): void {
   if (n === seq.length) { out.push(pos); return; }
-  for (const k of termLengths(seq[n], tokens, pos, env)) seqEnds(seq, n + 1, tokens, pos + k, env, out);
+  if (pos >= ctx.tokens.length) return;
+  for (const k of termLengths(seq[n], ctx, pos)) seqEnds(seq, n + 1, ctx, pos + k, out);
 }
 
-function matchFrom(p: CuePattern, s: number, tokens: readonly Token[], pos: number, env: MatchEnv): number {
-  if (s === p.slots.length) return p.anchoredEnd && pos !== tokens.length ? -1 : pos;
+function matchFrom(p: CuePattern, s: number, ctx: MatchContext, pos: number): number {
+  const n = ctx.tokens.length;
+  if (s === p.slots.length) return p.anchoredEnd && pos !== n ? -1 : pos;
   const slot = p.slots[s];
   if (slot.kind === 'gap') {
-    for (let g = 0; g <= slot.max && pos + g <= tokens.length; g++) {
-      const e = matchFrom(p, s + 1, tokens, pos + g, env);
+    for (let g = 0; g <= slot.max && pos + g <= n; g++) {
+      const e = matchFrom(p, s + 1, ctx, pos + g);
       if (e >= 0) return e;
     }
     return -1;
   }
   for (const alt of slot.alts) {
+    if (pos >= n) break;
+    if (alt.length === 1) {
+      for (const k of termLengths(alt[0], ctx, pos)) {
+        const r = matchFrom(p, s + 1, ctx, pos + k);
+        if (r >= 0) return r;
+      }
+      continue;
+    }
     const ends: number[] = [];
-    seqEnds(alt, 0, tokens, pos, env, ends);
+    seqEnds(alt, 0, ctx, pos, ends);
     for (const e of ends) {
-      const r = matchFrom(p, s + 1, tokens, e, env);
+      const r = matchFrom(p, s + 1, ctx, e);
       if (r >= 0) return r;
     }
   }
-  return slot.optional ? matchFrom(p, s + 1, tokens, pos, env) : -1;
+  return slot.optional ? matchFrom(p, s + 1, ctx, pos) : -1;
 }
 
-/** All non-overlapping matches of `p` in `tokens`, left to right. */
-export function matchPattern(p: CuePattern, tokens: readonly Token[], env: MatchEnv): PatternMatch[] {
+/**
+ * All non-overlapping matches of `p` in `tokens`, left to right. Pass the utterance's
+ * {@link MatchContext} when matching many patterns on the same tokens.
+ */
+export function matchPattern(p: CuePattern, tokens: readonly Token[], env: MatchEnv, ctx?: MatchContext): PatternMatch[] {
+  const c = ctx && ctx.tokens === tokens ? ctx : createMatchContext(tokens, env);
   const out: PatternMatch[] = [];
   const lastStart = p.anchoredStart ? 0 : tokens.length - 1;
+  const cmc = env.compoundMinChars;
   for (let start = 0; start <= lastStart; start++) {
-    const end = matchFrom(p, 0, tokens, start, env);
+    if (p.firstChars && !p.firstChars.has(tokens[start].text[0])) {
+      const tok = tokens[start].text;
+      if (cmc <= 0 || !p.firstWords.some((w) => w.length >= cmc && tok.length > w.length + 2 && tok.endsWith(w))) continue;
+    }
+    const end = matchFrom(p, 0, c, start);
     if (end > start) {
       out.push({ start, end });
       start = end - 1;

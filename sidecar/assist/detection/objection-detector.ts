@@ -2,7 +2,7 @@ import type { ObjectionClass, ObjectionLabel } from '../ports.js';
 import { OBJECTION_CLASSES } from '../ports.js';
 import { plattProbability, type CalibrationParams } from './calibration.js';
 import type { CompiledPlaybook } from './compiled-playbook.js';
-import { matchPattern, type PatternMatch } from './cue-pattern.js';
+import { createMatchContext, matchPattern, type PatternMatch } from './cue-pattern.js';
 import { dismissedClasses } from './negation.js';
 
 /** One cue that fired: its class, pattern, weight after position weighting, and the matched words. */
@@ -117,10 +117,11 @@ export class ObjectionDetector {
     if (norm.fillerOnly || tokens.length === 0) return this.#result('none', 3, scores, [], [], pb.language, norm.text);
 
     const n = tokens.length;
+    const ctx = createMatchContext(tokens, pb.env);
     const evidence: CueEvidence[] = [];
     for (const [label, cls] of pb.classes) {
       for (const cue of cls.cues) {
-        const ms = matchPattern(cue.pattern, tokens, pb.env);
+        const ms = matchPattern(cue.pattern, tokens, pb.env, ctx);
         if (ms.length === 0) continue;
         const last: PatternMatch = ms[ms.length - 1];
         const pos = n <= 1 ? 1 : last.end / n;
@@ -134,7 +135,7 @@ export class ObjectionDetector {
         if (sim > this.#exampleFloor) scores[label] += (this.#exampleWeight * (sim - this.#exampleFloor)) / (1 - this.#exampleFloor);
       }
     }
-    const dismissed = dismissedClasses(pb, tokens);
+    const dismissed = dismissedClasses(pb, tokens, ctx);
     for (const c of dismissed) scores[c] = 0;
     evidence.sort((a, b) => a.start - b.start);
 
