@@ -75,6 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   /** The request, or an error and the exit status it deserves (2: unreadable file, 1: not a SIP request). */
+  const parseWarnings: string[] = [];
   const read = (file: string): SipRequestLike | { error: string; exit: number } => {
     let text: string;
     try {
@@ -83,7 +84,9 @@ export async function run(argv: string[]): Promise<number> {
       return { error: `cannot read ${file}: ${(err as Error).message}`, exit: 2 };
     }
     try {
-      return parseSipMessage(text).request;
+      const parsed = parseSipMessage(text);
+      if (file === opts.file) parseWarnings.push(...parsed.warnings);
+      return parsed.request;
     } catch (err) {
       return { error: `${file}: ${(err as Error).message}`, exit: 1 };
     }
@@ -130,7 +133,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!inDialog) {
     const d = interpretInitialInvite(req, ctx);
     status = d.response.status;
-    out = { method: req.method, sourceAddress: req.sourceAddress, response: responseJson(d.response), session: d.session ? sessionJson(d.session) : null, warnings: d.warnings };
+    out = { method: req.method, sourceAddress: req.sourceAddress, response: responseJson(d.response), session: d.session ? sessionJson(d.session) : null, warnings: [...parseWarnings, ...d.warnings] };
   } else {
     const prior = session ?? reconstruct(req, ctx);
     const d = interpretInDialog(req, prior, ctx);
@@ -138,7 +141,7 @@ export async function run(argv: string[]): Promise<number> {
     out = {
       method: req.method, sourceAddress: req.sourceAddress, response: responseJson(d.response),
       session: sessionJson(d.session), change: d.change, changes: d.changes,
-      priorSession: session ? 'from --session' : 'reconstructed from the message', warnings: d.warnings,
+      priorSession: session ? 'from --session' : 'reconstructed from the message', warnings: [...parseWarnings, ...d.warnings],
     };
   }
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');

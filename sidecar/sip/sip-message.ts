@@ -75,7 +75,7 @@ export function parseSipMessage(text: string): ParsedSipMessage {
       body = bytes.subarray(0, Math.min(n, bytes.length)).toString('utf8');
     }
   } else if (rest !== '') {
-    warnings.push('message has a body but no Content-Length');
+    warnings.push('message has a body but no Content-Length (RFC 3261 §20.14 requires it over TCP; drachtio-srf keeps only the text before the first blank line of such a body)');
   }
   return { request: { method: parsed.method.toUpperCase(), uri: parsed.uri ?? '', headers, body }, warnings };
 }

@@ -3,6 +3,9 @@
  * applied to a session reconstructed from the message itself.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run } from '../../../../sidecar/cli/inspect.js';
 
 async function inspect(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
@@ -59,5 +62,31 @@ describe('modsvar inspect in-dialog requests without --session', () => {
     expect(r.json.session.streams.filter((s: any) => s.codec).map((s: any) => [s.label, s.participantId, s.localPort])).toEqual([
       ['96', 'srfBElmCRp2QB23b7Mpk0w==', 40000], ['98', 'zSfPoSvdSDCmU3A3TRDxAw==', 40002],
     ]);
+  });
+  it('prints a BYE without prior INVITE as the end of a session reconstructed from the message', async () => {
+    const r = await inspect('test/fixtures/siprec/10-avaya-sbce-bye.sip');
+    expect(r.code).toBe(0);
+    expect(r.json.method).toBe('BYE');
+    expect(r.json.change).toEqual({ type: 'ended', reason: 'bye' });
+    expect(r.json.priorSession).toBe('reconstructed from the message');
+  });
+
+  it('reads the port range and codecs from --config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modsvar-inspect-'));
+    const cfg = join(dir, 'modsvar.yaml');
+    writeFileSync(cfg, 'sip:\n  rtpPortMin: 30001\n  rtpPortMax: 30100\n  codecs: [PCMA]\n');
+    const r = await inspect('test/fixtures/siprec/21-opensips-2x-sdp-without-c-and-t.sip', '--config', cfg);
+    expect(r.code).toBe(0);
+    expect(r.json.session.streams.map((s: any) => [s.codec, s.localPort])).toEqual([['PCMA', 30002], ['PCMA', 30004]]);
+  });
+
+
+  it('lists what the parser noticed, such as bare LF line ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'modsvar-inspect-'));
+    const file = join(dir, 'lf.sip');
+    writeFileSync(file, 'OPTIONS sip:srs@198.51.100.20 SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\nCall-ID: lf-1\nCSeq: 1 OPTIONS\n\n');
+    const r = await inspect(file);
+    expect(r.code).toBe(0);
+    expect(r.json.warnings).toEqual(['message uses bare LF line ends; read as CRLF']);
   });
 });
