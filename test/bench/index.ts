@@ -6,6 +6,7 @@ import { benches } from './bench-registry.js';
 import './rtp-ingest.js';
 import './asr-latency.js';
 import './siprec-parse.js';
+import './sip-call-setup.js';
 import './kb-retrieval.js';
 import './objection-detection.js';
 import './api-fanout.js';

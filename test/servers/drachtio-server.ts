@@ -72,6 +72,7 @@ export class FakeDrachtioServer extends EventEmitter {
 
   private constructor(options: FakeDrachtioServerOptions) {
     super();
+    this.setMaxListeners(Infinity); // one listener per pending waitFor()
     this.secret = options.secret ?? 'cymru';
     this.#server = createServer((socket) => this.#accept(socket));
     this.stack = new SipStack({
