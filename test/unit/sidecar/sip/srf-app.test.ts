@@ -41,6 +41,22 @@ describe('SrfApp with drachtio-srf against the drachtio wire protocol', () => {
     expect(accepted[0].streams).toEqual(['1', '2']);
   });
 
+  it('carries UTF-8 names intact: frames are sized in bytes and Content-Length counts bytes', async () => {
+    h = await startHarness();
+    const raw = fixture(INVITE_08)
+      .replace('"H323 User 1" <sip:12125550101@192.0.2.10>', '"Søren Ærø" <sip:12125550101@192.0.2.10>')
+      .replace('<nameID aor="sip:12125550101@10.64.110.65"></nameID>', '<nameID aor="sip:12125550101@10.64.110.65"><name>Åse Ødegård</name></nameID>');
+    const split = raw.indexOf('\r\n\r\n');
+    const body = raw.slice(split + 4);
+    const text = raw.slice(0, split).replace(/^Content-Length:.*$/im, `Content-Length: ${Buffer.byteLength(body)}`) + '\r\n\r\n' + body;
+    const invite = h.server.inject(text);
+    const ok = await invite.final();
+    expect(ok.status).toBe(200);
+    expect(getHeader(ok, 'from')).toBe('"Søren Ærø" <sip:12125550101@192.0.2.10>;tag=4711SIPpTag001');
+    const session = h.recordings.list()[0];
+    expect(session.call.participants.map((p) => p.name)).toContain('Åse Ødegård');
+  });
+
   it('refuses an INVITE from a source outside sip.allowedSources with 403, a Warning and one log line', async () => {
     h = await startHarness();
     const invite = h.server.inject(fixture(INVITE_08), { address: '198.51.100.99', port: 5060 });
