@@ -131,7 +131,6 @@ async function route(): Promise<void> {
     const back = (t: Strings) => (readOnly ? h('a.back', { href: '/wall', onclick: (e: Event) => { e.preventDefault(); navigate('/wall'); } }, t.back) : undefined);
     const page = new CallPage({ callId, readOnly, nav: (t) => nav(me, back(t), t) });
     mount(page);
-    (window as unknown as { modsvar: unknown }).modsvar = { page };
     return;
   }
   if (me.role === 'supervisor') {

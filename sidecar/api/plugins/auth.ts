@@ -56,6 +56,17 @@ function bearer(request: FastifyRequest): string | undefined {
   return m ? m[1] : '';
 }
 
+/** True when the request has no Origin header or its host is the one the request was sent to. */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('principal', null);
@@ -78,6 +89,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     } else {
       const sid = request.cookies[SESSION_COOKIE];
       if (sid) principal = app.sessions.get(sid);
+      // A cookie rides along with any request the browser makes: refuse pages of other origins
+      // (cross-site WebSocket hijacking, CSRF), on top of SameSite=Strict.
+      if (principal && !sameOrigin(request)) return forbidden(reply);
     }
     if (!principal || (principal.expiresAtMs !== undefined && principal.expiresAtMs <= Date.now())) {
       return unauthorized(reply);

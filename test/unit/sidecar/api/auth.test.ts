@@ -116,3 +116,37 @@ describe('static tokens', () => {
     expect(agentTakesPart([], parts)).toBe(false);
   });
 });
+
+describe('session cookies and logs', () => {
+  it('refuses a session cookie sent from another origin (cross-site WebSocket or form), accepts the same origin', async () => {
+    fx = await buildFixture();
+    seedCalls(fx.registry);
+    const login = await fx.app.inject({ method: 'POST', url: '/api/session', payload: { token: TOKENS.anna } });
+    const cookie = `modsvar_session=${login.cookies[0].value}`;
+    const evil = await fx.app.inject({ url: '/api/calls', headers: { cookie, origin: 'https://evil.example', host: 'modsvar.local' } });
+    expect(evil.statusCode).toBe(403);
+    await expect(fx.app.injectWS('/api/calls/call-anna/ws', { headers: { cookie, origin: 'https://evil.example', host: 'modsvar.local' } }))
+      .rejects.toThrow('Unexpected server response: 403');
+    const same = await fx.app.inject({ url: '/api/calls', headers: { cookie, origin: 'http://modsvar.local', host: 'modsvar.local' } });
+    expect(same.statusCode).toBe(200);
+    const ws = await fx.app.injectWS('/api/calls/call-anna/ws', { headers: { cookie, origin: 'http://modsvar.local', host: 'modsvar.local' } });
+    ws.terminate();
+  });
+
+  it('never writes a token or session id to the log, whatever the outcome', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'trace', destination: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) });
+    fx = await buildFixture({ logger });
+    seedCalls(fx.registry);
+    const login = await fx.app.inject({ method: 'POST', url: '/api/session', payload: { token: TOKENS.anna } });
+    const sid = login.cookies[0].value;
+    await fx.app.inject({ method: 'POST', url: '/api/session', payload: { token: 'wrong-guess-0123456789abcdef' } });
+    await fx.app.inject({ url: '/api/calls', headers: auth(TOKENS.sup) });
+    await fx.app.inject({ url: '/api/calls', headers: auth('wrong-guess-0123456789abcdef') });
+    await fx.app.inject({ url: '/api/calls', cookies: { modsvar_session: sid } });
+    await fx.app.inject({ method: 'POST', url: '/api/calls/call-anna/cards/none/feedback', headers: auth(TOKENS.anna), payload: { kind: 'used' } });
+    const text = lines.join('');
+    expect(text).toContain('login');
+    for (const secret of [TOKENS.anna, TOKENS.sup, sid, 'wrong-guess-0123456789abcdef']) expect(text).not.toContain(secret);
+  });
+});
