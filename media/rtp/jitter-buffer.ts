@@ -7,10 +7,10 @@
  * - A packet at the playout head is played at once (no added latency while packets arrive in order).
  * - Packets after a gap wait; the gap is concealed with silence as soon as a packet `depthMs` or more
  *   after the gap's slot has arrived (the missing one is then `depthMs` overdue), or, when packets stop,
- *   after `depthMs` of wall-clock time. That second case needs a
- *   timer: the owner calls {@link JitterBuffer.poll} from one shared process-wide ticker (see
- *   `playout-ticker.ts`) only while {@link JitterBuffer.waiting} is true, so idle and in-order streams
- *   cost no timer at all.
+ *   after `depthMs` of wall-clock time ({@link JitterBuffer.poll}).
+ * - When the sender goes quiet, {@link JitterBuffer.advanceIdle} keeps the timeline moving with silence
+ *   in real time, so downstream endpointing sees the pause.
+ * - Both are driven by one shared process-wide ticker (`playout-ticker.ts`), not a timer per stream.
  * - Silence fills the exact timestamp gap (a 60 ms hole = 480 samples, whatever the packet count).
  * - A packet whose slot was already played or concealed is late: counted by the caller, dropped.
  *
