@@ -7,7 +7,7 @@
  * Needs Debian's `chromium` package; skips with a printed reason when it is absent.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,7 @@ describe.skipIf(!CHROMIUM)('agent UI and supervisor wall in Chromium', () => {
     // The UI under test is the one in this tree: build it (≈ 5 s).
     execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'agent-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
     mkdirSync(ARTIFACTS, { recursive: true });
+    rmSync(join(ARTIFACTS, 'login.png'), { force: true });
     const config = apiSchema.parse({
       host: '127.0.0.1', port: 0,
       tokens: [
@@ -65,6 +66,8 @@ describe.skipIf(!CHROMIUM)('agent UI and supervisor wall in Chromium', () => {
     const page = await context.newPage();
     page.on('pageerror', (err) => { throw err; });
     await page.goto(base + path);
+    await page.locator('#token').waitFor();
+    if (!existsSync(join(ARTIFACTS, 'login.png'))) await page.screenshot({ path: join(ARTIFACTS, 'login.png') });
     await page.fill('#token', token);
     await page.click('button[type=submit]');
     return page;
@@ -73,6 +76,7 @@ describe.skipIf(!CHROMIUM)('agent UI and supervisor wall in Chromium', () => {
   it('opens the agent\'s live call by itself, streams transcript and cards, and sends feedback', async () => {
     const page = await signIn(TOKENS.anna);
     await page.getByText('Waiting for your next call').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'agent-waiting.png') });
 
     // Other agents' calls exist but never reach Anna's page.
     await driver.start(boCall);
