@@ -192,6 +192,16 @@ export function describeSession(input: DescribeInput): SessionDescription {
     }
   }
 
+  // An SDP-only session that gains a stream later (re-INVITE): the new stream gets its own synthetic participant.
+  if (!metadata && previous && !previous.metadataNamespace && participants.size > 0) {
+    for (const s of audio) {
+      if (s.participantId || s.participantIds || s.rejectedReason) continue;
+      const id = `stream-${s.label}`;
+      if (!participants.has(id)) participants.set(id, { id, aor: '', sends: new Set() });
+      s.participantId = id;
+    }
+  }
+
   const recordedParties = metadata?.recordedParties.length ? metadata.recordedParties : previous?.recordedParties ?? [];
   const sending = new Set(audio.flatMap((s) => s.participantIds ?? (s.participantId ? [s.participantId] : [])));
   const roles = assignRoles(

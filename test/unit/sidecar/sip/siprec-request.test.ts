@@ -189,7 +189,10 @@ describe('interpretInDialog', () => {
     expect(fewer.changes).toEqual([{ type: 'streams-removed', labels: ['2'] }]);
     const more = interpretInDialog(reinvite(sdp('m=audio 5000 RTP/AVP 0', 'a=sendonly', 'a=label:1', 'm=audio 0 RTP/AVP 0', 'a=label:2', 'm=audio 5004 RTP/AVP 8', 'a=sendonly', 'a=label:3')), fewer.session, ctx);
     expect(more.leasedPorts).toEqual([40004]);
-    expect(more.changes).toEqual([{ type: 'streams-added', labels: ['3'] }]);
+    expect(more.changes).toEqual([
+      { type: 'streams-added', labels: ['3'] },
+      { type: 'participants-changed', added: ['stream-3'], removed: [], reassignedLabels: [] },
+    ]);
   });
 
   it('reports a transfer as participants-changed with the reassigned label', () => {
@@ -293,5 +296,13 @@ describe('stream binding when SDP labels and metadata labels disagree', () => {
     expect(d.session!.streams.map((s) => [s.label, s.participantId, s.role])).toEqual([['1', 'c', 'customer'], ['2', 'a', 'agent']]);
     expect(d.warnings).toContain('no SDP a=label matches a metadata <label>; metadata streams bound to m= lines in order');
     expect(d.warnings).toContain('metadata declares stream labels 100, 200 that the SDP does not offer');
+  });
+
+  it('gives a stream added to an SDP-only session its own participant', () => {
+    const ctx = context();
+    const session = interpretInitialInvite(invite(sdp('m=audio 5000 RTP/AVP 0', 'a=sendonly', 'a=label:1')), ctx).session!;
+    const d = interpretInDialog(reinvite(twoStreams()), session, ctx);
+    expect(d.changes).toEqual([{ type: 'streams-added', labels: ['2'] }, { type: 'participants-changed', added: ['stream-2'], removed: [], reassignedLabels: [] }]);
+    expect(d.session.streams.map((s) => [s.label, s.participantId])).toEqual([['1', 'stream-1'], ['2', 'stream-2']]);
   });
 });
