@@ -79,6 +79,8 @@ export interface CardDraft {
   errorCode?: string;
   /** The raw model output (kept for review; never shown to the agent). */
   rawText: string;
+  /** The sentences the guard accepted so far, shown while drafting (citations kept). */
+  text: string;
 }
 
 /** Confidence and its parts, each 0–1. */

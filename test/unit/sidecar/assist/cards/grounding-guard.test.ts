@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { GroundingGuard } from '../../../../../sidecar/assist/cards/grounding-guard.js';
+import { splitSentences } from '../../../../../sidecar/assist/cards/sentence-split.js';
+import { COMPETITORS, F } from './nordtid-facts.js';
+
+const all = Object.values(F);
+const en = new GroundingGuard(all, { language: 'en', competitors: COMPETITORS, allowedNames: ['Nordtid'] });
+const da = new GroundingGuard(all, { language: 'da', competitors: COMPETITORS, allowedNames: ['Nordtid'] });
+const de = new GroundingGuard(all, { language: 'de', competitors: COMPETITORS, allowedNames: ['Nordtid'] });
+
+const codes = (g: GroundingGuard, text: string) => g.check(text).removed.map((r) => r.reasons.map((x) => x.code));
+
+describe('sentence splitting', () => {
+  it('keeps citations after the full stop with their sentence and does not split at ordinals or decimals', () => {
+    const s = splitSentences('Basis costs 39.00 DKK per month. [F-101] Seit dem 1. Juli 2024 gilt das. [F-402] Ok?', 'de');
+    expect(s.map((x) => x.text)).toEqual(['Basis costs 39.00 DKK per month. [F-101]', 'Seit dem 1. Juli 2024 gilt das. [F-402]', 'Ok?']);
+    expect(s.map((x) => x.citations)).toEqual([['F-101'], ['F-402'], []]);
+  });
+});
+
+describe('GroundingGuard', () => {
+  it('keeps a correctly cited reply whole', () => {
+    const r = en.check('We hold ISO 27001 [F-305] and an ISAE 3402 Type II report [F-306]. Basis costs 39 DKK per active employee per month [F-101].');
+    expect(r.removed).toEqual([]);
+    expect(r.kept).toHaveLength(2);
+    expect(r.cited).toEqual(['F-305', 'F-306', 'F-101']);
+    expect(r.invalidCitations).toEqual([]);
+  });
+
+  it('removes an invented certification even when a fact is cited', () => {
+    const r = en.check('We are ISO 27001 and SOC 2 Type II certified [F-305]. Happy to send the documents.');
+    expect(r.removed.map((x) => x.text)).toEqual(['We are ISO 27001 and SOC 2 Type II certified [F-305].']);
+    expect(r.removed[0].reasons).toMatchObject([{ code: 'UNSUPPORTED_CLAIM', claim: { kind: 'standard', key: 'SOC2-TYPE2' } }]);
+    expect(r.text).toBe('Happy to send the documents.');
+  });
+
+  it('removes a certification claimed against a fact that says it is not held (polarity)', () => {
+    expect(codes(en, 'Yes, we have a SOC 2 report [F-310].')).toEqual([['POLARITY']]);
+    expect(codes(en, 'We do not have a SOC 2 report; we offer ISAE 3402 Type II instead [F-310].')).toEqual([]);
+  });
+
+  it('removes a wrong price, a wrong currency and a made-up percentage', () => {
+    expect(codes(en, 'Basis costs 35 DKK per employee per month [F-101].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'Basis costs 39 EUR per employee per month [F-101].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'Customers save 30% on payroll time [F-102].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'Plus costs 7.90 EUR or 59 DKK [F-102].')).toEqual([]);
+  });
+
+  it('removes a specific claim without a citation and a citation of a fact not in the prompt', () => {
+    const r = en.check('Onboarding takes two weeks. We are happy to help [F-999].');
+    expect(r.removed.map((x) => x.reasons[0].code)).toEqual(['UNCITED_CLAIM', 'INVALID_CITATION']);
+    expect(r.invalidCitations).toEqual(['F-999']);
+    expect(r.kept).toEqual([]);
+  });
+
+  it('compares durations across units and languages', () => {
+    expect(codes(da, 'En standard-onboarding tager fire til seks uger [F-033].')).toEqual([]);
+    expect(codes(da, 'Opstarten tager kun to uger [F-033].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'We notify you within 24 hours of a breach [F-322].')).toEqual([]);
+    expect(codes(en, 'We notify you within one day of a breach [F-322].')).toEqual([['UNSUPPORTED_CLAIM']]);
+  });
+
+  it('checks dates field by field', () => {
+    expect(codes(da, 'Siden 1. juli 2024 skal I registrere arbejdstiden [F-402].')).toEqual([]);
+    expect(codes(da, 'Siden 1. januar 2024 skal I registrere arbejdstiden [F-402].')).toEqual([['UNSUPPORTED_CLAIM']]);
+  });
+
+  it('removes a hosting location the cited fact rules out, and accepts the true one', () => {
+    expect(codes(de, 'Wir hosten Ihre Daten auch in Deutschland [F-303].')).toEqual([['POLARITY']]);
+    expect(codes(de, 'Ihre Daten liegen in Rechenzentren in Ballerup und Aarhus in Dänemark [F-301].')).toEqual([]);
+    expect(codes(en, 'We can host in Frankfurt [F-301].')).toEqual([['UNSUPPORTED_CLAIM']]);
+  });
+
+  it('needs a cited fact that names the competitor, in either polarity the fact states', () => {
+    expect(codes(en, 'ShiftNest keeps EU data in Ireland [F-514].')).toEqual([]);
+    expect(codes(en, 'ShiftNest keeps EU data in Ireland [F-301].')).toMatchObject([['UNSUPPORTED_CLAIM', 'UNSUPPORTED_CLAIM', 'UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'Shift Nest exports straight to DATEV [F-511].')).toEqual([['POLARITY']]);
+    expect(codes(en, 'PlanPilot has no Austrian templates.')).toEqual([['UNCITED_CLAIM', 'UNCITED_CLAIM']]);
+  });
+
+  it('treats an unknown capitalised name as a claim in English, but allows the configured own name', () => {
+    expect(codes(en, 'Nordtid is used by Carlsberg [F-305].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'Single sign-on is included in Basis [F-022].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(en, 'Single sign-on is included in Plus and Enterprise [F-022].')).toEqual([]);
+  });
+
+  it('passes sentences without specific claims, cited or not', () => {
+    const r = en.check('I understand. What matters most to your IT team?');
+    expect(r.kept.map((k) => k.sentence.text)).toEqual(['I understand.', 'What matters most to your IT team?']);
+    expect(r.removed).toEqual([]);
+  });
+
+  it('reads amounts in ranges with thousands separators from the fact', () => {
+    expect(codes(en, 'ZeitKontor terminals cost 1,500 to 2,500 EUR each, ours 520 EUR [F-521].')).toEqual([]);
+    expect(codes(en, 'ZeitKontor terminals cost 3,000 EUR each [F-521].')).toEqual([['UNSUPPORTED_CLAIM']]);
+  });
+});
