@@ -30,7 +30,11 @@ export interface Participant {
   name?: string;
   /** Role from the configured rules (see `role-rules.ts`). */
   role: Role;
-  /** Which rule decided the role, for logs and the UI ("internalDomain", "extensionPattern", "fallback", "override"). */
+  /**
+   * Which rule decided the role, for logs and the UI: `customerPattern`, `internalDomain`, `recordedParty`,
+   * `extensionPattern`, `callingParty`, `complement`, `order`, `noStream`, `fallback` (see `role-rules.ts`),
+   * or `override` when set per call.
+   */
   roleSource?: string;
 }
 
@@ -56,7 +60,10 @@ export interface SessionStream {
   payloadType?: number;
   /** RFC 4733 telephone-event payload type, when offered (accepted, never decoded as speech). */
   telephoneEventPayloadType?: number;
-  /** Every codec offered, as `NAME/rate` (e.g. `PCMU/8000`, `telephone-event/8000`), in offer order. */
+  /**
+   * Every codec offered, as `NAME/rate[/channels]` (e.g. `PCMU/8000`, `opus/48000/2`, `telephone-event/8000`;
+   * `PT<n>` for a dynamic payload type without rtpmap), in offer order.
+   */
   offeredCodecs: string[];
   /** Where the SRC sends from / expects us: the connection address and port of the m= line. */
   remoteAddress?: string;
