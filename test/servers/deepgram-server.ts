@@ -43,6 +43,11 @@ export interface DeepgramServerOptions {
   /** Close after this many ms without audio or text (NET-0001). Default 10000. */
   idleTimeoutMs?: number;
   faults?: DeepgramFault[];
+  /**
+   * Runs shorter than this are not words (the ramps a resampler or codec leaves between levels), ms.
+   * Default 10.
+   */
+  minWordMs?: number;
 }
 
 /** What one connection received, for assertions. */
@@ -141,8 +146,13 @@ export async function startDeepgramServer(options: DeepgramServerOptions): Promi
         metadata: { request_id: requestId, model_info: { name: 'general-nova-3', version: 'test', arch: 'nova-3' }, model_uuid: 'test' },
       });
     };
+    const minWordSamples = ((options.minWordMs ?? 10) * rate) / 1000;
     const closeWord = (at: number) => {
       if (!cur) return;
+      if (at - cur.start < minWordSamples) {
+        cur = undefined; // a transient, not a word
+        return;
+      }
       pending.push({ word: options.vocabulary[cur.k - 1] ?? `w${cur.k}`, start: sec(cur.start), end: sec(at), speaker: cur.speaker });
       cur = undefined;
       silenceSince = at;
