@@ -15,9 +15,9 @@ import { analyse } from './text-analyzer.js';
 
 /** Tuning of {@link HybridRetriever}. */
 export interface HybridRetrieverOptions {
-  /** Weight of the cosine similarity. Default 0.5. */
+  /** Weight of the cosine similarity. Default 0.4. */
   vectorWeight?: number;
-  /** Weight of the normalised BM25 score. Default 0.5. */
+  /** Weight of the normalised BM25 score. Default 0.6. */
   lexicalWeight?: number;
   /** Added when a fact is tagged with the query's objection class. Default 0.05. */
   classBonus?: number;
@@ -34,8 +34,8 @@ export class HybridRetriever implements Retriever {
   constructor(index: KnowledgeIndex, options: HybridRetrieverOptions = {}) {
     this.index = index;
     this.o = {
-      vectorWeight: options.vectorWeight ?? 0.5,
-      lexicalWeight: options.lexicalWeight ?? 0.5,
+      vectorWeight: options.vectorWeight ?? 0.4,
+      lexicalWeight: options.lexicalWeight ?? 0.6,
       classBonus: options.classBonus ?? 0.05,
       vectorCandidates: options.vectorCandidates ?? 64,
       today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
@@ -73,35 +73,52 @@ export class HybridRetriever implements Retriever {
     const [qvec] = await idx.embedder.embed([text]);
     const cosine = new Map<number, number>();
     for (const n of idx.vectors.search(qvec, this.o.vectorCandidates, accept)) cosine.set(n.label, n.similarity);
-    const lexical = idx.lexical.search(analysisTerms(analyse(text, idx.terms, query.language), { query: true }), accept);
-    // lexical-only candidates get their exact cosine from the stored vector
-    for (const label of lexical.keys()) {
+    const terms = analysisTerms(analyse(text, idx.terms, query.language), { query: true });
+    const lexical = idx.lexical.search(terms, accept);
+    // the best lexical candidates that HNSW did not return get their exact cosine from the stored vector
+    const lexicalTop = [...lexical].sort((a, b) => b[1] - a[1]).slice(0, this.o.vectorCandidates);
+    for (const [label] of lexicalTop) {
       if (cosine.has(label)) continue;
-      const v = idx.vectors.vector(label);
+      const v = idx.vectorOf(label);
       cosine.set(label, v ? dot(qvec, v) : 0);
     }
 
     const best = new Map<string, number>();
+    const bestLabel = new Map<string, number>();
     for (const [label, cos] of cosine) {
       const p = idx.passages.get(label)!;
       let score = this.o.vectorWeight * Math.max(0, cos) + this.o.lexicalWeight * (lexical.get(label) ?? 0);
       const classes = idx.facts.get(p.factId)?.classes ?? idx.calculators.get(p.factId)?.spec.classes ?? [];
       if (query.objectionClass && classes.includes(query.objectionClass)) score += this.o.classBonus;
-      if (score > (best.get(p.factId) ?? -1)) best.set(p.factId, score);
+      if (score > (best.get(p.factId) ?? -1)) {
+        best.set(p.factId, score);
+        bestLabel.set(p.factId, label);
+      }
     }
 
     const out: RetrievedFact[] = [];
     for (const [id, score] of [...best].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
       if (out.length >= k) break;
-      const fact = this.factFor(id, query);
+      const fact = this.factFor(id, query, bestLabel.get(id)!);
       if (fact) out.push({ fact, score: Math.min(1, Math.round(score * 1e4) / 1e4) });
     }
     return out;
   }
 
-  private factFor(id: string, query: RetrievalQuery): Fact | undefined {
+  /**
+   * The fact to return. With a language filter, a fact whose primary statement is in another language
+   * is returned with the matching statement (from `alsoIn`) first, so a Danish caller sees Danish text.
+   */
+  private factFor(id: string, query: RetrievalQuery, label: number): Fact | undefined {
     const fact = this.index.facts.get(id);
-    if (fact) return fact;
+    if (fact) {
+      const passage = this.index.passages.get(label);
+      if (!query.language || fact.language === query.language || !passage) return fact;
+      const occ = fact.alsoIn?.find((o) => o.source === passage.file && o.language === query.language);
+      if (!occ) return fact;
+      const primary = { source: fact.source, location: fact.location, text: fact.text, language: fact.language };
+      return { ...fact, ...occ, alsoIn: [primary, ...(fact.alsoIn ?? []).filter((o) => o !== occ)] };
+    }
     const calc = this.index.calculators.get(id);
     if (!calc) return undefined;
     try {

@@ -92,6 +92,8 @@ export class KnowledgeIndex {
   vectors: HnswIndex;
   lexical = new LexicalIndex();
   private readonly options: KnowledgeIndexOptions;
+  /** Normalised vectors by label, filled lazily from the HNSW index (exact cosine for lexical candidates). */
+  private readonly vectorCache = new Map<number, Float32Array>();
 
   constructor(options: KnowledgeIndexOptions) {
     this.options = options;
@@ -154,6 +156,7 @@ export class KnowledgeIndex {
     toEmbed.forEach((p, i) => index.add(p.label, vecs[i]));
 
     this.vectors = index;
+    this.vectorCache.clear();
     this.facts = folder.facts;
     this.calculators = new Map(folder.calculators.map((c) => [c.spec.id, c]));
     this.passages = new Map(passages.map((p) => [p.label, p]));
@@ -165,6 +168,18 @@ export class KnowledgeIndex {
     const reports = folder.files.map((f) => f.report);
     if (!reuse && previous) for (const r of reports) if (r.status === 'unchanged') r.status = 'changed';
     return { reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse };
+  }
+
+  /** The stored (normalised) vector of a passage, or undefined. */
+  vectorOf(label: number): Float32Array | undefined {
+    let v = this.vectorCache.get(label);
+    if (!v) {
+      const raw = this.vectors.vector(label);
+      if (!raw) return undefined;
+      v = Float32Array.from(raw);
+      this.vectorCache.set(label, v);
+    }
+    return v;
   }
 
   private async readManifest(): Promise<Manifest | undefined> {

@@ -6,8 +6,9 @@
  */
 import type { Analysis } from './text-analyzer.js';
 
-/** Feature weights inside BM25 (a concept counts a bit less than the word itself). */
-const WEIGHT = { stem: 1, number: 1.5, concept: 0.8, joined: 1 } as const;
+/** Feature weights inside BM25: a concept counts more than one word, as it is the only bridge between languages. */
+export const LEXICAL_WEIGHTS = { stem: 1, number: 1.5, concept: 1.6, joined: 1 };
+const WEIGHT = LEXICAL_WEIGHTS;
 const K1 = 1.2;
 const B = 0.75;
 
@@ -51,6 +52,11 @@ export class LexicalIndex {
   private readonly docs = new Map<number, { terms: Map<string, number>; length: number }>();
   private readonly postings = new Map<string, Set<number>>();
   private totalLength = 0;
+
+  /** True when `term` (`w:<stem>`) is a name somewhere in the knowledge base. */
+  isName(term: string): boolean {
+    return this.names.has(term);
+  }
 
   get size(): number {
     return this.docs.size;

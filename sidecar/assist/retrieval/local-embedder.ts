@@ -5,7 +5,7 @@
  *
  * - word stems (Snowball da/de/en, stop words removed), weight 1;
  * - numbers as digits (spelled-out numbers converted), weight 1.5 (0.5 for 0–9);
- * - concepts from the bilingual term map (`config/kb-terms.yaml`), weight 1.4: this is what lets a
+ * - concepts from the bilingual term map (`config/kb-terms.yaml`), weight 2.5: this is what lets a
  *   Danish or German objection meet an English fact;
  * - compound parts for da/de (a known form at the start/end of a long word), weight 0.6 × concept;
  * - adjacent words joined (`shift nest` → `shiftnest`), so ASR-split names still match;
@@ -41,7 +41,7 @@ export interface LocalEmbedderOptions {
 }
 
 /** Weights of each feature family (exported for the documentation and tests). */
-export const FEATURE_WEIGHTS = { stem: 1, number: 1.5, smallNumber: 0.5, concept: 1.4, joined: 1, charGrams: 0.5 } as const;
+export const FEATURE_WEIGHTS = { stem: 1, number: 1.5, smallNumber: 0.5, concept: 2.5, joined: 1, charGrams: 0.5 };
 
 export class LocalEmbedder implements Embedder {
   readonly name: string;

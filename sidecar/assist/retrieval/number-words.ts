@@ -37,6 +37,9 @@ function simpleValue(word: string): number | undefined {
   // German compound "neunundfünfzig", "einhundert", "zweitausend"
   const de = /^(ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und(zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig)$/.exec(word);
   if (de) return UNITS[de[1]] + TENS[de[2]];
+  // Danish compound "fireogtyve", "nioghalvtreds"
+  const da = /^(en|to|tre|fire|fem|seks|syv|otte|ni)og(tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems)$/.exec(word);
+  if (da) return UNITS[da[1]] + TENS[da[2]];
   return undefined;
 }
 
@@ -58,6 +61,10 @@ export function numberWordsToDigits(tokens: string[]): string[] {
         // "ni og halvtreds" (9 + 50) and "two seven seven oh one" (digit sequence)
         if (lastKind === 'unit' && v < 10) { digitsSeq.push(v); current = current * 10 + v; i++; used++; continue; }
         if (lastKind === 'tens' && v < 10) { current += v; i++; used++; lastKind = 'unit'; continue; }
+        // years read in pairs: "twenty sixteen" → 2016, "nineteen ninety" → 1990
+        if (lastKind === 'tens' && current === 20 && v >= 10 && v < 20) { current = 2000 + v; i++; used++; lastKind = 'unit'; continue; }
+        if (lastKind === 'tens' && current === 20 && v >= 20) { current = 2000 + v; i++; used++; lastKind = 'tens'; continue; }
+        if (lastKind === 'unit' && current === 19 && v >= 20) { current = current * 100 + v; i++; used++; lastKind = 'tens'; continue; }
         if (lastKind === 'unit' && v >= 20 && current % 10 === current) { current += v; i++; used++; lastKind = 'tens'; continue; }
         if (lastKind === 'hundred' || lastKind === 'thousand' || lastKind === 'none') { current += v; }
         else break;

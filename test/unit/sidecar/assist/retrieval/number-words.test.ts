@@ -20,11 +20,21 @@ describe('numberWordsToDigits', () => {
     expect(n('like eleven hundred people')).toBe('like 1100 people');
     expect(n('iso two seven seven oh one')).toBe('iso 27701');
     expect(n('twenty five percent')).toBe('25 percent');
+    expect(n('ten plus fifteen twenty five percent')).toBe('10 plus 15 25 percent');
   });
 
   it('leaves words that are numbers only in context alone', () => {
     expect(n('to go to a site')).toBe('to go to a site');
     expect(n('en kunde i samme branche')).toBe('en kunde i samme branche');
     expect(n('ein anderes system')).toBe('ein anderes system');
+  });
+});
+
+describe('numberWordsToDigits on years and Danish compounds', () => {
+  it('reads years spoken in pairs and Danish units-og-tens written as one word', () => {
+    expect(n('back in twenty sixteen')).toBe('back in 2016');
+    expect(n('since nineteen ninety five')).toBe('since 1995');
+    expect(n('twenty twenty four')).toBe('2024');
+    expect(n('fireogtyve timer')).toBe('24 timer');
   });
 });

@@ -5,10 +5,10 @@ import { measureRecall, type GroundingItem } from '../../../../bench/kb-recall.j
 
 /**
  * Retrieval-quality floor on the development grounding set (40 objections, sample knowledge base,
- * local embedder, hybrid retriever, text + objection class). Measured 0.485 when set; the floor sits
+ * local embedder, hybrid retriever, text + objection class). Measured 0.540 when set; the floor sits
  * a little below so that a regression fails the suite. `npm run eval` prints the full figures.
  */
-const RECALL_AT_5_FLOOR = 0.45;
+const RECALL_AT_5_FLOOR = 0.5;
 
 describe('retrieval quality on grounding-dev', () => {
   it(`keeps recall@5 of must_cite facts at or above ${RECALL_AT_5_FLOOR}`, async () => {
