@@ -367,8 +367,8 @@ export const kbSchema = z.object({
   indexDir: z.string().default(''),
   /** Hybrid retrieval: score = vectorWeight·cosine + lexicalWeight·BM25 + classBonus. */
   retrieval: z.object({
-    vectorWeight: z.number().min(0).max(1).default(0.5),
-    lexicalWeight: z.number().min(0).max(1).default(0.5),
+    vectorWeight: z.number().min(0).max(1).default(0.4),
+    lexicalWeight: z.number().min(0).max(1).default(0.6),
     /** Added to facts tagged with the objection's class. */
     classBonus: z.number().min(0).max(1).default(0.05),
     /** HNSW candidates per query before fusion. */
