@@ -3,8 +3,8 @@ import { CARD_CONFIDENCE_THRESHOLD, type CardConfidence } from './card.js';
 /**
  * Card confidence from detection, retrieval and grounding, each 0–1, combined as a weighted geometric
  * mean (weights 0.4 / 0.3 / 0.3), so one weak part pulls the card under the 0.80 mark on its own:
- * detection 0.9 with a perfect retrieval and grounding gives 0.96; the same card with one of two draft
- * sentences removed (grounding 0.45) gives 0.75 and is marked.
+ * detection 0.9 with a perfect retrieval and grounding gives 0.96; the same card with one of three draft
+ * sentences removed (grounding 0.3) gives 0.67 and is marked.
  */
 
 /** Options for the retrieval part. */
@@ -34,13 +34,14 @@ export function retrievalConfidence(scores: readonly number[], o: RetrievalConfi
 
 /**
  * Grounding confidence of a reply: 1 for an extractive reply (verbatim facts); for a draft, the share of
- * sentences kept, times 0.9 when anything was removed (a removal is itself a warning sign).
+ * sentences kept, times 0.45 when anything was removed. A removal means the model made something up, so
+ * that factor keeps every such card under 0.80 (0.45^0.3 ≈ 0.79) and the card is marked.
  */
 export function groundingConfidence(keptSentences: number, removedSentences: number): number {
   const total = keptSentences + removedSentences;
   if (total === 0) return 0;
   const share = keptSentences / total;
-  return clamp(removedSentences > 0 ? share * 0.9 : share);
+  return clamp(removedSentences > 0 ? share * 0.45 : share);
 }
 
 /** Combines the parts (weighted geometric mean). */
