@@ -139,6 +139,9 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A MIME part header line: an RFC 3261 token, optional spaces, a colon. */
+const HEADER_LINE = /^[A-Za-z0-9][A-Za-z0-9!#$%&'*+.^_`|~-]*[ \t]*:/;
+
 /** Parses one part: headers (folded lines joined, no space needed after the colon), a blank line, content. */
 function parsePart(raw: string): BodyPart {
   const headers: Record<string, string> = {};
@@ -146,9 +149,19 @@ function parsePart(raw: string): BodyPart {
   if (raw.startsWith('\r\n') || raw.startsWith('\n')) {
     content = raw.slice(raw.startsWith('\r\n') ? 2 : 1); // no part headers (RFC 2046: text/plain by default)
   } else {
-    const sep = /\r?\n\r?\n/.exec(raw);
-    const head = sep ? raw.slice(0, sep.index) : raw;
-    content = sep ? raw.slice(sep.index + sep[0].length) : '';
+    // Headers run to the first blank line, or to the first line that is not `token: value` (a part whose
+    // blank line is missing, so its content starts right after the headers).
+    const lines = raw.split(/(?<=\n)/);
+    let i = 0;
+    let head = '';
+    for (; i < lines.length; i++) {
+      const line = lines[i];
+      if (/^\r?\n$/.test(line)) { i++; break; }
+      if (head !== '' && /^[ \t]/.test(line)) { head += line; continue; }
+      if (!HEADER_LINE.test(line)) break;
+      head += line;
+    }
+    content = lines.slice(i).join('');
     for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
       const colon = line.indexOf(':');
       if (colon <= 0) continue;

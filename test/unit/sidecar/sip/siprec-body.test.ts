@@ -139,4 +139,11 @@ describe('extractSiprecBody', () => {
     expect(r.sdp).toBe(SDP);
     expect(r.metadata).toBe(XML);
   });
+
+  it('reads a part whose blank line after the headers is missing', () => {
+    const body = multipart('b', [`Content-Type: application/sdp\r\n${SDP}`, `Content-Type: application/rs-metadata+xml\r\n\r\n${XML}`]);
+    const r = extractSiprecBody('multipart/mixed;boundary=b', body);
+    expect(r.sdp).toBe(SDP);
+    expect(r.metadata).toBe(XML);
+  });
 });

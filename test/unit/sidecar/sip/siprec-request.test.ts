@@ -305,4 +305,16 @@ describe('stream binding when SDP labels and metadata labels disagree', () => {
     expect(d.changes).toEqual([{ type: 'streams-added', labels: ['2'] }, { type: 'participants-changed', added: ['stream-2'], removed: [], reassignedLabels: [] }]);
     expect(d.session.streams.map((s) => [s.label, s.participantId])).toEqual([['1', 'stream-1'], ['2', 'stream-2']]);
   });
+
+  it('binds streams in order when the metadata has participants but no <stream> at all (OpenSIPS)', () => {
+    const meta = `<recording xmlns="urn:ietf:params:xml:ns:recording:1"><datamode>complete</datamode>
+      <participant participant_id="x"><nameID aor="sip:+4520000001@carrier.example.net"/></participant>
+      <participant participant_id="y"><nameID aor="sip:+4520000002@carrier.example.net"/></participant></recording>`;
+    const body = `--b\r\nContent-Type: application/sdp\r\n\r\n${sdp('m=audio 5000 RTP/AVP 2 0 101', 'a=label:1', 'm=audio 5002 RTP/AVP 0', 'a=label:2')}\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n${meta}\r\n--b--\r\n`;
+    const d = interpretInitialInvite(invite(body, 'multipart/mixed;boundary=b'), context());
+    expect(d.session!.streams.map((s) => [s.label, s.participantId, s.role, s.offeredCodecs])).toEqual([
+      ['1', 'x', 'customer', ['G726-32/8000', 'PCMU/8000', 'PT101']], ['2', 'y', 'agent', ['PCMU/8000']],
+    ]);
+    expect(d.warnings).toContain('metadata associates no participant with a stream; streams bound to participants in order');
+  });
 });
