@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import { ModsvarError } from '../../sidecar/core/errors.js';
+import type { AsrConfig } from '../../sidecar/config/schema.js';
+import { supportsLanguage, type AsrProvider } from './asr-provider.js';
+import { DeepgramProvider } from './deepgram.js';
+import { ReconnectingAsrProvider } from './reconnecting.js';
+import { SherpaOnnxProvider } from './sherpa-onnx.js';
+import { resolveSherpaModel } from './sherpa-onnx-model.js';
+import { VadPool } from './vad-pool.js';
+
+/** Provider names as configured. */
+export type AsrProviderName = 'deepgram' | 'sherpa-onnx';
+
+/** Per-call choices (e.g. from CRM data or an API call): provider and language. */
+export interface AsrCallOverride {
+  provider?: AsrProviderName | 'none';
+  language?: string;
+}
+
+/** What the composition root keeps: the providers this deployment runs, and the VAD pool. */
+export interface AsrService {
+  /** Providers available in this process, default first. */
+  readonly available: AsrProviderName[];
+  readonly vadPool?: VadPool;
+  /**
+   * The provider and language for a call: the override where it is available and supports the
+   * language, else the default; a language the chosen provider lacks (sherpa-onnx has no Danish model)
+   * moves the call to another available provider that has it. Undefined when ASR is off (`none`) or no
+   * provider can take the language (logged).
+   */
+  forCall(override?: AsrCallOverride): { provider: AsrProvider; name: AsrProviderName; language: string } | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the ASR side from config `asr` (composition root only). The Deepgram key is read from
+ * `asr.deepgram.apiKey` (set by MODSVAR_ASR__DEEPGRAM__API_KEY) or Deepgram's own DEEPGRAM_API_KEY; it
+ * is never logged. Each provider is wrapped in the reconnecting decorator.
+ *
+ * @throws ModsvarError `ASR_NO_CREDENTIALS` when `provider: deepgram` has no key; ModelFileError naming the
+ *   file when a configured sherpa-onnx model or the VAD model is missing or corrupt.
+ */
+export async function createAsr(config: AsrConfig, options: { env?: NodeJS.ProcessEnv; logger: Logger }): Promise<AsrService> {
+  const env = options.env ?? process.env;
+  const log = options.logger.child({ component: 'asr' });
+  const apiKey = config.deepgram.apiKey ?? env.DEEPGRAM_API_KEY;
+  const providers = new Map<AsrProviderName, AsrProvider>();
+  const reconnect = config.reconnect;
+
+  let choice = config.provider;
+  if (choice === 'auto') {
+    choice = apiKey ? 'deepgram' : sherpaModelsPresent(config) ? 'sherpa-onnx' : 'none';
+    log.info({ provider: choice }, 'asr provider chosen automatically (asr.provider: auto)');
+  }
+  if (choice === 'deepgram' && !apiKey) {
+    throw new ModsvarError('ASR_NO_CREDENTIALS',
+      'asr.provider is deepgram but no API key is set: set MODSVAR_ASR__DEEPGRAM__API_KEY (or DEEPGRAM_API_KEY) in the environment');
+  }
+  if (apiKey) {
+    const d = config.deepgram;
+    providers.set('deepgram', new ReconnectingAsrProvider(new DeepgramProvider({
+      apiKey, baseUrl: d.baseUrl, model: d.model, interimResults: d.interimResults, endpointingMs: d.endpointingMs,
+      utteranceEndMs: d.utteranceEndMs, smartFormat: d.smartFormat, punctuate: d.punctuate, vadEvents: d.vadEvents,
+      keepAliveIntervalMs: d.keepAliveIntervalMs, connectTimeoutMs: d.connectTimeoutMs, languages: d.languages,
+    }), reconnect));
+  }
+  if (choice === 'sherpa-onnx') {
+    const s = config.sherpaOnnx;
+    providers.set('sherpa-onnx', new ReconnectingAsrProvider(await SherpaOnnxProvider.create({
+      models: s.models, modelsDir: s.modelsDir, workers: s.workers, numThreads: s.numThreads, decodingMethod: s.decodingMethod,
+      endpoint: s.endpoint, batchMs: s.batchMs, probeModels: s.probeModels, logger: log,
+    }), reconnect));
+  }
+  if (choice === 'none') log.warn('speech recognition is off (asr.provider: none, or no Deepgram key and no sherpa-onnx models): no transcripts, no cards');
+
+  const v = config.vad;
+  const vadPool = v.enabled && choice !== 'none'
+    ? await VadPool.create({ workers: v.workers, modelPath: v.modelPath, threshold: v.threshold, minSilenceMs: v.minSilenceMs, minSpeechMs: v.minSpeechMs })
+    : undefined;
+
+  const defaultName = choice === 'none' ? undefined : choice;
+  const available = [...providers.keys()].sort((a, b) => Number(b === defaultName) - Number(a === defaultName));
+  const warned = new Set<string>();
+  const warnOnce = (key: string, obj: object, msg: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    log.warn(obj, msg);
+  };
+
+  return {
+    available,
+    vadPool,
+    forCall(override = {}) {
+      const language = override.language ?? config.defaultLanguage;
+      if (override.provider === 'none') return undefined;
+      let name = override.provider ?? defaultName;
+      if (override.provider && !providers.has(override.provider)) {
+        warnOnce(`unavailable:${override.provider}`, { requested: override.provider, using: defaultName }, 'asr provider requested for a call is not running here; using the default');
+        name = defaultName;
+      }
+      const candidates = [name, ...available.filter((n) => n !== name)].filter((n): n is AsrProviderName => !!n && providers.has(n));
+      const pick = candidates.find((n) => supportsLanguage(providers.get(n)!.capabilities, language));
+      if (!pick) {
+        if (candidates.length) warnOnce(`lang:${language}`, { language, providers: candidates }, 'no asr provider here supports this language; the call is not transcribed');
+        return undefined;
+      }
+      if (pick !== name) warnOnce(`moved:${language}`, { language, from: name, to: pick }, 'asr provider lacks this language; using another');
+      return { provider: providers.get(pick)!, name: pick, language };
+    },
+    async close() {
+      await Promise.allSettled([...providers.values()].map((p) => p.close?.()));
+      await vadPool?.close();
+    },
+  };
+}
+
+/** True when at least one configured sherpa-onnx model folder resolves. */
+function sherpaModelsPresent(config: AsrConfig): boolean {
+  return Object.values(config.sherpaOnnx.models).some((m) => {
+    try {
+      resolveSherpaModel(m.dir, config.sherpaOnnx.modelsDir, m.modelType);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
