@@ -4,6 +4,7 @@ import type { ModsvarConfig } from '../config/schema.js';
 import { EnhancedEmitter } from '../core/enhanced-emitter.js';
 import { ModsvarError, SiprecError } from '../core/errors.js';
 import { withDeadline } from './deadline.js';
+import { DrachtioConnection } from './drachtio-connection.js';
 import type { RecordingServer } from './recording-server.js';
 import type { SiprecResponse } from './siprec-types.js';
 import {
@@ -65,11 +66,7 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
   #opts: SrfAppOptions;
   #log: Logger;
   #srf: SrfLike;
-  #connected = false;
-  #everConnected = false;
-  #lostAtMs?: number;
-  #attempts = 0;
-  #authFailures = 0;
+  #connection: DrachtioConnection;
   #stopping = false;
   #started = false;
 
@@ -78,11 +75,17 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     this.#opts = options;
     this.#log = options.logger.child({ component: 'sip' });
     this.#srf = new (Srf as unknown as new () => SrfLike)();
+    this.#connection = new DrachtioConnection({
+      drachtio: options.drachtio, logger: this.#log, liveSessions: () => options.recordings.size,
+      onConnected: (e) => this.safeEmit('connected', e),
+      onDisconnected: () => this.safeEmit('disconnected'),
+      onAuthFailed: () => this.safeEmit('auth-failed'),
+    });
   }
 
   /** True while authenticated to drachtio-server. */
   get connected(): boolean {
-    return this.#connected;
+    return this.#connection.connected;
   }
 
   /** Registers the routes and connects (returns at once; see the `connected` event). */
@@ -91,10 +94,11 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     this.#started = true;
     const srf = this.#srf;
     const { host, port, secret, reconnectMaxMs } = this.#opts.drachtio;
-    srf.on('connect', ((err: Error | null, hostport: string) => this.#onConnect(err, hostport)) as never);
-    srf.on('close', (() => this.#onClose()) as never);
-    srf.on('reconnecting', ((info: { delay: number; attempt: number }) => this.#onReconnecting(info)) as never);
-    srf.on('error', ((err: NodeJS.ErrnoException) => this.#onSocketError(err)) as never);
+    const connection = this.#connection;
+    srf.on('connect', ((err: Error | null, hostport: string) => connection.onConnect(err, hostport)) as never);
+    srf.on('close', (() => connection.onClose()) as never);
+    srf.on('reconnecting', ((info: { delay: number; attempt: number }) => connection.onReconnecting(info)) as never);
+    srf.on('error', ((err: NodeJS.ErrnoException) => connection.onSocketError(err)) as never);
     srf.invite((req, res, next) => {
       this.#onInvite(req, res).catch((err) => {
         // after the final response srf would only print the error to stderr: log it here instead
@@ -115,6 +119,7 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
   async stop(): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    this.#connection.stopping();
     try {
       this.#srf.disconnect();
     } catch {
@@ -125,64 +130,6 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
         if (wp.reconnectVars?.retryTimer) clearTimeout(wp.reconnectVars.retryTimer);
       }
     }
-    this.#connected = false;
-  }
-
-  #onConnect(err: Error | null, hostport: string): void {
-    const { host, port } = this.#opts.drachtio;
-    if (err) {
-      this.#authFailures++;
-      // the real server closes the socket after a bad secret, so srf keeps retrying with backoff
-      if (this.#authFailures === 1 || this.#authFailures % 10 === 0) {
-        this.#log.error({ host, port, failures: this.#authFailures },
-          'drachtio-server rejected our secret: set drachtio.secret (MODSVAR_DRACHTIO__SECRET) to the server\'s; retrying with backoff');
-      }
-      this.safeEmit('auth-failed');
-      return;
-    }
-    this.#connected = true;
-    this.#authFailures = 0;
-    const reconnected = this.#everConnected;
-    this.#everConnected = true;
-    if (this.#lostAtMs !== undefined) {
-      const downMs = Date.now() - this.#lostAtMs;
-      this.#log.info({ host, port, hostport, downMs, attempts: this.#attempts, sessions: this.#opts.recordings.size },
-        'drachtio-server is back: connection restored, routes re-sent, recording sessions kept');
-      this.#lostAtMs = undefined;
-      this.#attempts = 0;
-      this.safeEmit('connected', { hostport, reconnected, downMs });
-      return;
-    }
-    this.#log.info({ host, port, hostport }, 'connected to drachtio-server');
-    this.safeEmit('connected', { hostport, reconnected });
-  }
-
-  #onClose(): void {
-    if (this.#stopping) return;
-    const wasConnected = this.#connected;
-    this.#connected = false;
-    if (this.#lostAtMs === undefined && wasConnected) {
-      this.#lostAtMs = Date.now();
-      this.#log.warn({ host: this.#opts.drachtio.host, port: this.#opts.drachtio.port, sessions: this.#opts.recordings.size,
-        reconnectMaxMs: this.#opts.drachtio.reconnectMaxMs },
-      'drachtio-server is away: control connection lost; recording sessions go on; reconnecting with backoff');
-      this.safeEmit('disconnected');
-    }
-  }
-
-  #onReconnecting(info: { delay: number; attempt: number }): void {
-    this.#attempts = info.attempt;
-    const downMs = this.#lostAtMs === undefined ? undefined : Date.now() - this.#lostAtMs;
-    if (info.attempt % 10 === 0) this.#log.warn({ attempt: info.attempt, delayMs: info.delay, downMs }, 'drachtio-server still unreachable');
-    else this.#log.debug({ attempt: info.attempt, delayMs: info.delay }, 'reconnecting to drachtio-server');
-  }
-
-  #onSocketError(err: NodeJS.ErrnoException): void {
-    // srf retries by itself after a socket error; log the first of an outage
-    if (!this.#everConnected && this.#attempts <= 1) {
-      this.#log.warn({ host: this.#opts.drachtio.host, port: this.#opts.drachtio.port, code: err.code },
-        'drachtio-server unreachable; retrying with backoff');
-    } else this.#log.debug({ code: err.code }, 'drachtio-server socket error');
   }
 
   async #onInvite(req: SrfRequestLike, res: SrfResponseLike): Promise<void> {
