@@ -6,7 +6,7 @@
  * uses. The printed JSON is a documented, stable contract (keys are only ever added):
  *
  * `{"method", "response": {"status", "reason", "headers", "sdp"?}, "session": {"callId", "callIdSource",
- * "dialogCallId", "metadataNamespace"?, "hold", "participants": [{"id", "aor", "name"?, "role", "roleSource"}],
+ * "dialogCallId", "metadataNamespace"?, "hold", "pendingOffer"?, "participants": [{"id", "aor", "name"?, "role", "roleSource"}],
  * "streams": [{"label", "mediaIndex", "mediaType", "participantId"?, "participantIds"?, "role"?, "direction",
  * "held", "codec"?, "payloadType"?, "offeredCodecs", "localPort"?, "remoteAddress"?, "remotePort",
  * "rejectedReason"?}]} | null, "change"?, "changes"?, "warnings": [...]}`
@@ -180,6 +180,7 @@ function sessionJson(s: SessionDescription): Record<string, unknown> {
     dialogCallId: s.dialogCallId,
     ...(s.metadataNamespace ? { metadataNamespace: s.metadataNamespace } : {}),
     hold: s.hold,
+    ...(s.pendingOffer ? { pendingOffer: true } : {}),
     participants: s.participants.map((p) => ({ id: p.id, aor: p.aor, ...(p.name ? { name: p.name } : {}), role: p.role, ...(p.roleSource ? { roleSource: p.roleSource } : {}) })),
     streams: s.streams.map((x) => ({
       label: x.label, mediaIndex: x.mediaIndex, mediaType: x.mediaType,
