@@ -24,6 +24,7 @@ import type {
 } from './call-events.js';
 import { CallView, type CallInit } from './call-view.js';
 import { EventRing } from './event-ring.js';
+import { WallFeed } from './wall-feed.js';
 import { DayStats, type DayStatsReport } from './day-stats.js';
 
 /** Registry limits; every field has a default. */
@@ -85,14 +86,12 @@ const SUMMARY_EVENTS = new Set<CallEvent['type']>([
 export class CallRegistry {
   readonly observer: EnhancedEmitter<CallRegistryObserverEvents>;
   readonly #calls = new Map<string, Entry>();
-  readonly #wallRing = new EventRing<WallEvent>(5000);
+  readonly #wall: WallFeed;
   readonly #stats = new DayStats();
   readonly #opts: Required<Omit<CallRegistryOptions, 'logger'>>;
   readonly #logger?: Logger;
   #pruneTimer?: NodeJS.Timeout;
   #ended = 0;
-  readonly #wallDirty = new Set<string>();
-  #wallTimer?: NodeJS.Timeout;
 
   constructor(options: CallRegistryOptions = {}) {
     this.#opts = {
@@ -105,6 +104,10 @@ export class CallRegistry {
     };
     this.#logger = options.logger;
     this.observer = new EnhancedEmitter(options.logger);
+    this.#wall = new WallFeed(this.#opts.wallUpdateMs, (id) => {
+      const view = this.#calls.get(id)?.view;
+      return view && view.state !== 'ended' ? view.summary() : undefined;
+    }, (e) => this.observer.safeEmit('wall', e));
     this.#pruneTimer = setInterval(() => this.prune(), 60_000);
     this.#pruneTimer.unref();
   }
@@ -116,7 +119,7 @@ export class CallRegistry {
     if (existing) {
       existing.view.update(init);
       const summary = existing.view.summary();
-      if (summary.state !== 'ended') this.#wallChanged(existing.view);
+      if (summary.state !== 'ended') this.#wall.changed(init.callId);
       return summary;
     }
     return this.#create(init).view.summary();
@@ -148,12 +151,11 @@ export class CallRegistry {
     this.observer.safeEmit('event', event);
     if (event.type === 'call.state' && event.state === 'ended' && !wasEnded) {
       entry.endOrder = ++this.#ended;
-      this.#wallDirty.delete(event.callId);
       this.observer.safeEmit('callended', entry.view.summary());
-      this.#wall({ type: 'wall.removed', callId: event.callId });
+      this.#wall.removed(event.callId);
       this.prune();
     } else if (SUMMARY_EVENTS.has(event.type) && entry.view.state !== 'ended') {
-      this.#wallChanged(entry.view);
+      this.#wall.changed(event.callId);
     }
     return event;
   }
@@ -219,12 +221,12 @@ export class CallRegistry {
 
   /** The wall socket's state: live calls and the wall sequence number they include. */
   wallSnapshot(): { seq: number; calls: CallSummary[] } {
-    return { seq: this.#wallRing.lastSeq, calls: this.list('live') };
+    return { seq: this.#wall.lastSeq, calls: this.list('live') };
   }
 
   /** Wall events after `since`, or undefined when a snapshot is needed. */
   wallEventsSince(since: number): WallEvent[] | undefined {
-    return this.#wallRing.since(since);
+    return this.#wall.since(since);
   }
 
   /** Today's counters (cards by class, feedback by kind, objections by class). */
@@ -260,31 +262,7 @@ export class CallRegistry {
   close(): void {
     if (this.#pruneTimer) clearInterval(this.#pruneTimer);
     this.#pruneTimer = undefined;
-    this.#flushWall();
-  }
-
-  /** A call's wall row changed: send it now, or mark it for the next coalesced flush. */
-  #wallChanged(view: CallView): void {
-    if (this.#opts.wallUpdateMs <= 0) {
-      this.#wall({ type: 'wall.call', summary: view.summary() });
-      return;
-    }
-    this.#wallDirty.add(view.callId);
-    if (!this.#wallTimer) {
-      this.#wallTimer = setTimeout(() => this.#flushWall(), this.#opts.wallUpdateMs);
-      this.#wallTimer.unref();
-    }
-  }
-
-  #flushWall(): void {
-    if (this.#wallTimer) clearTimeout(this.#wallTimer);
-    this.#wallTimer = undefined;
-    const ids = [...this.#wallDirty];
-    this.#wallDirty.clear();
-    for (const id of ids) {
-      const view = this.#calls.get(id)?.view;
-      if (view && view.state !== 'ended') this.#wall({ type: 'wall.call', summary: view.summary() });
-    }
+    this.#wall.flush();
   }
 
   #create(init: CallInit): Entry {
@@ -293,14 +271,8 @@ export class CallRegistry {
     this.#calls.set(init.callId, entry);
     const summary = view.summary();
     this.observer.safeEmit('callstarted', summary);
-    this.#wall({ type: 'wall.call', summary });
+    this.#wall.started(summary);
     return entry;
-  }
-
-  #wall(init: { type: 'wall.call'; summary: CallSummary } | { type: 'wall.removed'; callId: string }): void {
-    const event = { ...init, atMs: Date.now(), seq: this.#wallRing.nextSeq() } as WallEvent;
-    this.#wallRing.push(event);
-    this.observer.safeEmit('wall', event);
   }
 }
 
