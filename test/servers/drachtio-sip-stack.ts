@@ -10,8 +10,8 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { newId, stackTime } from './drachtio-frames.js';
 import {
-  getHeader, getHeaders, headerParam, headerUri, makeResponse, parseSip, prependHeaders, removeHeader,
-  serializeSip, setHeader, type SipMessage,
+  getHeader, getHeaders, headerParam, headerUri, makeAck, makeCancel, makeResponse, parseSip, prependHeaders,
+  removeHeader, serializeSip, setHeader, type SipMessage,
 } from './sip-message.js';
 
 /** The far end of a transaction: a real UDP peer (`udp: true`) or the virtual peer behind `inject`. */
@@ -169,27 +169,12 @@ export class SipStack {
   cancel(inviteTxnId: string, cancelRequest?: SipMessage): void {
     const txn = this.#txns.get(inviteTxnId);
     if (!txn) return;
-    const cancel = cancelRequest ?? this.#cancelFor(txn.request);
+    const cancel = cancelRequest ?? makeCancel(txn.request);
     this.#send(makeResponse(cancel, 200, 'OK', txn.toTag), txn.peer);
     if (txn.final) return; // too late: the INVITE already has its final response
     this.#respond(txn, makeResponse(txn.request, 487, 'Request Terminated', txn.toTag));
     const sip = serializeSip(cancel);
     this.opts.toSrf(`${this.#leader(txn.peer, sip, txn.txnId, '', false)}\r\n${sip}`);
-  }
-
-  #cancelFor(invite: SipMessage): SipMessage {
-    const cseq = Number.parseInt(getHeader(invite, 'cseq') ?? '1', 10);
-    return {
-      kind: 'request', method: 'CANCEL', uri: invite.uri, body: '',
-      headers: [
-        { name: 'Via', value: getHeaders(invite, 'via')[0] ?? '' },
-        { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: getHeader(invite, 'from') ?? '' },
-        { name: 'To', value: getHeader(invite, 'to') ?? '' },
-        { name: 'Call-ID', value: getHeader(invite, 'call-id') ?? '' },
-        { name: 'CSeq', value: `${cseq} CANCEL` },
-      ],
-    };
   }
 
   /** Handles a `sip|<txnId>|<dialogId>` frame from srf (a response to a network request, or a new request). */
@@ -239,7 +224,7 @@ export class SipStack {
     let after: (() => void) | undefined;
     if (dialogId && req.method === 'INVITE') {
       if (p.udp) this.#retransmit2xx(txn, T1_MS, Date.now());
-      else after = () => this.receiveRequest(this.#ackFor(req, res), p); // the virtual peer ACKs at once
+      else after = () => this.receiveRequest(makeAck(req, res, `SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-ack-${newId().slice(0, 8)}`), p); // the virtual peer ACKs at once
     }
     return { fields, sip: sent, after };
   }
@@ -250,19 +235,6 @@ export class SipStack {
       this.#udp.send(Buffer.from(txn.lastSent, 'utf8'), txn.peer.port, txn.peer.address);
       this.#retransmit2xx(txn, Math.min(delayMs * 2, T2_MS), startedAt);
     }, delayMs);
-  }
-
-  #ackFor(invite: SipMessage, response: SipMessage): SipMessage {
-    const cseq = Number.parseInt(getHeader(invite, 'cseq') ?? '1', 10);
-    const via = `SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-ack-${newId().slice(0, 8)}`;
-    return {
-      kind: 'request', method: 'ACK', uri: headerUri(getHeader(response, 'contact')) ?? invite.uri, body: '',
-      headers: [
-        { name: 'Via', value: via }, { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: getHeader(invite, 'from') ?? '' }, { name: 'To', value: getHeader(response, 'to') ?? '' },
-        { name: 'Call-ID', value: getHeader(invite, 'call-id') ?? '' }, { name: 'CSeq', value: `${cseq} ACK` },
-      ],
-    };
   }
 
   #srfRequest(dialogId: string, req: SipMessage): SrfSipResult {

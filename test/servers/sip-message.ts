@@ -149,3 +149,32 @@ export function makeResponse(request: SipMessage, status: number, reason: string
   headers.push({ name: 'CSeq', value: getHeader(request, 'cseq') ?? '' });
   return { kind: 'response', method: request.method, status, reason, headers, body: '' };
 }
+
+/** CANCEL for a pending INVITE (RFC 3261 §9.1): same Request-URI, top Via, From, To, Call-ID; CSeq number, method CANCEL. */
+export function makeCancel(invite: SipMessage): SipMessage {
+  const cseq = Number.parseInt(getHeader(invite, 'cseq') ?? '1', 10);
+  return {
+    kind: 'request', method: 'CANCEL', uri: invite.uri, body: '',
+    headers: [
+      { name: 'Via', value: getHeaders(invite, 'via')[0] ?? '' },
+      { name: 'Max-Forwards', value: '70' },
+      { name: 'From', value: getHeader(invite, 'from') ?? '' },
+      { name: 'To', value: getHeader(invite, 'to') ?? '' },
+      { name: 'Call-ID', value: getHeader(invite, 'call-id') ?? '' },
+      { name: 'CSeq', value: `${cseq} CANCEL` },
+    ],
+  };
+}
+
+/** ACK for a 2xx to INVITE (RFC 3261 §13.2.2.4): to the Contact of the 2xx, its To (with tag), a new Via. */
+export function makeAck(invite: SipMessage, response: SipMessage, via: string): SipMessage {
+  const cseq = Number.parseInt(getHeader(invite, 'cseq') ?? '1', 10);
+  return {
+    kind: 'request', method: 'ACK', uri: headerUri(getHeader(response, 'contact')) ?? invite.uri, body: '',
+    headers: [
+      { name: 'Via', value: via }, { name: 'Max-Forwards', value: '70' },
+      { name: 'From', value: getHeader(invite, 'from') ?? '' }, { name: 'To', value: getHeader(response, 'to') ?? '' },
+      { name: 'Call-ID', value: getHeader(invite, 'call-id') ?? '' }, { name: 'CSeq', value: `${cseq} ACK` },
+    ],
+  };
+}
