@@ -39,7 +39,8 @@ export interface SiprecContext {
   sip: SipConfig;
   /**
    * RTP ports for new audio streams: a function that leases `count` even ports (it may return fewer when
-   * the pool is exhausted → 503), or a fixed list used in order (inspect, tests).
+   * the pool is exhausted → 503), or a fixed list of free ports whose first `count` entries are taken
+   * (tests); each call leases anew, so pass only ports that are still free.
    */
   leasePorts: ((count: number) => number[]) | readonly number[];
   /** Recording sessions active now (not counting this INVITE); at `sip.maxCalls` a new INVITE gets 503. */
