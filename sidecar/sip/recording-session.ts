@@ -128,7 +128,8 @@ export class RecordingSession extends EnhancedEmitter<RecordingSessionEvents> {
         this.#logger.error({ err }, 'in-dialog request handling failed'));
     });
     dialog.onRemoteEnd((reason) => {
-      this.#logger.info({ reason }, 'recording session ended by the SRC');
+      // a BYE from the SRC ("normal release"), or one drachtio-server made itself (e.g. "ACK timeout")
+      this.#logger.info({ reason }, 'recording session ended by the far end');
       void this.close('bye');
     });
   }

@@ -141,6 +141,14 @@ export class FakeDrachtioServer extends EventEmitter {
     this.#mute = predicate;
   }
 
+  /**
+   * Ends a dialog the way drachtio-server does on its own (ACK timeout, session timer): BYE to the far end
+   * and an unsolicited BYE to srf carrying `reason` (RFC 3326 Reason header). False for an unknown dialog.
+   */
+  serverBye(dialogId: string, reason = 'SIP ;cause=408 ;text="ACK timeout"'): boolean {
+    return this.stack.serverBye(dialogId, reason);
+  }
+
   /** Sends CANCEL for an injected INVITE (the server answers 200/487 itself and forwards the CANCEL to srf). */
   cancel(invite: InjectedRequest): void {
     this.stack.cancel(invite.txnId);

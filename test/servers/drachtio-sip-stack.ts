@@ -271,6 +271,50 @@ export class SipStack {
     return { fields, sip: sent, after };
   }
 
+  /**
+   * A BYE drachtio-server makes itself (no ACK for our 2xx, session timer expiry): the dialog ends, the far
+   * end gets a BYE, and srf gets `sip|application|…|unsolicited|<dialogId>|` + a BYE with a Reason header,
+   * which it routes to the Dialog without answering. Returns false for an unknown dialog.
+   */
+  serverBye(dialogId: string, reason: string): boolean {
+    const dialog = this.dialogs.get(dialogId);
+    if (!dialog) return false;
+    this.dialogs.delete(dialogId);
+    const cseq = `${++dialog.localCseq} BYE`;
+    const toPeer = this.#byeTo(dialog, cseq, reason);
+    this.#send(toPeer, dialog.peer);
+    const toApp: SipMessage = {
+      kind: 'request', method: 'BYE', uri: `sip:127.0.0.1:${this.#sipPort || 5060}`, body: '',
+      headers: [
+        { name: 'Via', value: `SIP/2.0/UDP 127.0.0.1:${this.#sipPort || 5060};branch=z9hG4bK-${newId().slice(0, 12)}` },
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: dialog.remoteAddr },
+        { name: 'To', value: `${dialog.localAddr};tag=${dialog.localTag}` },
+        { name: 'Call-ID', value: dialog.callId },
+        { name: 'CSeq', value: cseq },
+        { name: 'Reason', value: reason },
+      ],
+    };
+    const sip = serializeSip(toApp);
+    this.opts.toSrf(`sip|application|${Buffer.byteLength(sip, 'utf8')}|udp|127.0.0.1|${this.#sipPort || 5060}|${stackTime()}|unsolicited|${dialogId}|\r\n${sip}`);
+    return true;
+  }
+
+  #byeTo(dialog: StackDialog, cseq: string, reason: string): SipMessage {
+    return {
+      kind: 'request', method: 'BYE', uri: dialog.remoteTarget, body: '',
+      headers: [
+        { name: 'Via', value: `SIP/2.0/UDP 127.0.0.1:${this.#sipPort || 5060};branch=z9hG4bK-${newId().slice(0, 12)};rport` },
+        { name: 'Max-Forwards', value: '70' },
+        { name: 'From', value: `${dialog.localAddr};tag=${dialog.localTag}` },
+        { name: 'To', value: dialog.remoteAddr },
+        { name: 'Call-ID', value: dialog.callId },
+        { name: 'CSeq', value: cseq },
+        { name: 'Reason', value: reason },
+      ],
+    };
+  }
+
   /** A response from the network to a request srf sent: forwarded on that request's txn id. */
   #networkResponse(txn: ClientTxn, res: SipMessage): void {
     if (txn.final) return; // retransmitted final: absorbed by the client transaction

@@ -81,4 +81,19 @@ describe('SrfApp when things go wrong', () => {
     expect(unreachable[0]).toMatchObject({ port, code: 'ECONNREFUSED' });
     expect(h.lines.some((l) => l.msg === 'connected to drachtio-server')).toBe(true);
   });
+
+  it('ends the session when drachtio-server itself ends the dialog (no ACK), and logs the reason', async () => {
+    h = await startHarness();
+    const invite = h.server.inject(fixture(INVITE_08));
+    expect((await invite.final()).status).toBe(200);
+    const session = h.recordings.list()[0];
+    const closed = new Promise((resolve) => session.once('close', resolve));
+    const dialogId = [...h.server.stack.dialogs.keys()][0];
+    await h.server.waitFor(() => h!.lines.some((l) => l.msg.startsWith('SIPREC INVITE accepted')), 2000, 'accepted');
+    expect(h.server.serverBye(dialogId, 'SIP ;cause=408 ;text="ACK timeout"')).toBe(true);
+    expect(await closed).toBe('bye');
+    const ended = h.lines.find((l) => /recording session ended by the far end/.test(l.msg));
+    expect(ended?.reason).toBe('ACK timeout');
+    expect(h.pool.leased).toBe(0);
+  });
 });
