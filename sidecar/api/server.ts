@@ -19,6 +19,7 @@
  */
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
@@ -88,6 +89,18 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
 
+  // Security headers (helmet): the UI loads only its own scripts and styles, talks only to this
+  // origin (ws/wss included), and may not be framed.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'self'"], formAction: ["'self'"], objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.secureCookie ? undefined : false,
+  });
   await app.register(rateLimit, {
     global: true,
     max: config.rateLimit.perMinute,
