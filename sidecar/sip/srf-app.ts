@@ -18,9 +18,9 @@ interface SrfLike {
   connect(opts: Record<string, unknown>): unknown;
   disconnect(): void;
   invite(handler: (req: SrfRequestLike, res: SrfResponseLike, next: (err?: unknown) => void) => void): void;
-  options(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
-  bye(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
-  update(handler: (req: SrfRequestLike, res: SrfResponseLike) => void): void;
+  options(handler: (req: SrfRequestLike, res: SrfResponseLike, next: (err?: unknown) => void) => void): void;
+  bye(handler: (req: SrfRequestLike, res: SrfResponseLike, next: (err?: unknown) => void) => void): void;
+  update(handler: (req: SrfRequestLike, res: SrfResponseLike, next: (err?: unknown) => void) => void): void;
   use(handler: (err: unknown, req: SrfRequestLike, res: SrfResponseLike, next: () => void) => void): void;
   createUAS(req: SrfRequestLike, res: SrfResponseLike, opts: { localSdp?: string; headers?: Record<string, string> },
     callback: (err: unknown, dialog: SrfDialogLike) => void): unknown;
@@ -31,7 +31,7 @@ interface SrfLike {
 export interface SrfAppOptions {
   drachtio: ModsvarConfig['drachtio'];
   recordings: RecordingServer;
-  /** Host named in our Warning headers (RFC 3261 §20.43); default `sip.mediaAddress`-like `modsvar`. */
+  /** Host named in our own Warning headers (RFC 3261 §20.43 warn-agent); default `modsvar` (main passes `sip.mediaAddress`). */
   warnAgent?: string;
   logger: Logger;
 }
@@ -45,9 +45,6 @@ export type SrfAppEvents = {
   /** drachtio-server rejected the shared secret. */
   'auth-failed': [];
 };
-
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE, INFO';
-const ACCEPT = 'application/sdp, application/rs-metadata+xml, application/rs-metadata, multipart/mixed';
 
 /**
  * The SIPREC recording server on drachtio (the only module that imports drachtio-srf): connects to
@@ -106,10 +103,14 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
         else next(err);
       });
     });
-    srf.options((_req, res) => res.send(200, 'OK', { headers: { Allow: ALLOW, Accept: ACCEPT } }));
-    // BYE/UPDATE for dialogs srf does not know (srf's dialog middleware consumes the known ones first)
-    srf.bye((_req, res) => res.send(481, 'Call/Transaction Does Not Exist', {}));
-    srf.update((_req, res) => res.send(481, 'Call/Transaction Does Not Exist', {}));
+    // OPTIONS (200 with Allow/Accept), and BYE/UPDATE for dialogs srf does not know (481; srf's dialog
+    // middleware consumes the known ones first): answered by the same decision function as INVITEs
+    const outOfDialog = (req: SrfRequestLike, res: SrfResponseLike, next: (err?: unknown) => void) => {
+      this.#onOutOfDialog(req, res).catch(next);
+    };
+    srf.options(outOfDialog);
+    srf.bye(outOfDialog);
+    srf.update(outOfDialog);
     srf.use((err, req, res, _next) => this.#onError(err, req, res));
     this.#log.info({ host, port }, 'connecting to drachtio-server');
     srf.connect({ host, port, secret, reconnect: { retryMaxDelay: reconnectMaxMs } });
@@ -220,6 +221,17 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     } catch {
       // no drachtio connection right now: the request fails and is logged by the caller
     }
+  }
+
+  async #onOutOfDialog(req: SrfRequestLike, res: SrfResponseLike): Promise<void> {
+    const decision = await this.#opts.recordings.decideInitial(toSipRequestLike(req));
+    this.#opts.recordings.releasePorts(decision.leasedPorts);
+    const { status } = decision.response;
+    if (status >= 300) {
+      this.#log.warn({ method: req.method, sipCallId: req.get('Call-ID'), source: `${req.source_address}:${req.source_port}`, status,
+        code: decision.errorCode }, `${req.method} outside a recording session refused`);
+    }
+    await sendResponse(res, decision.response, this.#opts.drachtio.transactionTimeoutMs);
   }
 
   async #refuse(res: SrfResponseLike, log: Logger, response: SiprecResponse, code: string | undefined, warnings: string[]): Promise<void> {

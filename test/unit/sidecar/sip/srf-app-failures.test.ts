@@ -64,6 +64,8 @@ describe('SrfApp when things go wrong', () => {
     await h.server.waitForRoute('bye');
     const bye = await h.server.inject(fixture('10-avaya-sbce-bye.sip')).final();
     expect(bye.status).toBe(481);
+    expect(getHeader(bye, 'warning')).toMatch(/^399 /);
+    expect(h.lines.filter((l) => l.msg === 'BYE outside a recording session refused')).toHaveLength(1);
     const reinvite = fixture(INVITE_08).replace(/^To:(.*)$/m, 'To:$1;tag=unknown-1');
     expect((await h.server.inject(reinvite).final()).status).toBe(481);
     expect(h.recordings.size).toBe(0);

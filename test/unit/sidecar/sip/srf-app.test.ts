@@ -104,6 +104,7 @@ describe('SrfApp with drachtio-srf against the drachtio wire protocol', () => {
     expect(res.status).toBe(200);
     expect(getHeader(res, 'allow')).toContain('INVITE');
     expect(getHeader(res, 'allow')).toContain('UPDATE');
+    expect(getHeader(res, 'accept')).toContain('application/rs-metadata+xml');
   });
 
   it('answers a pause re-INVITE (c=0.0.0.0) with a fresh answer, emits hold and keeps the call', async () => {
