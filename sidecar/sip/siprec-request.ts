@@ -111,7 +111,7 @@ export function interpretInitialInvite(req: SipRequestLike, ctx: SiprecContext):
     accepted.forEach((p, i) => { byIndex[p.index] = ports[i]; });
     const sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
     const session = describeSession({ dialogCallId, offer, plans, ports: byIndex, metadata, headers: req.headers, roles: ctx.sip.roles });
-    session.answerOrigin = origin;
+    session.answerOrigin = { ...origin, digest: sdpDigest(sdp) };
     session.warnings.unshift(...warnings.filter((w) => !session.warnings.includes(w)));
     return ok(okResponse(sdp), session, leased);
   } catch (err) {
@@ -187,9 +187,15 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
     }
     const fresh = lease(ctx, needs.length, leased);
     needs.forEach((idx, i) => { byIndex[idx] = fresh[i]; });
-    const sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
+    // RFC 3264 §8: a changed SDP gets version + 1; an unchanged one (session refresh) keeps its version.
+    let sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
+    const digest = sdpDigest(sdp);
+    if (current.answerOrigin && current.answerOrigin.digest === digest) {
+      origin.version = current.answerOrigin.version;
+      sdp = buildAnswerSdp(offer, plans, byIndex, { mediaAddress: ctx.sip.mediaAddress, origin });
+    }
     const next = describeSession({ dialogCallId, offer, plans, ports: byIndex, metadata, headers: req.headers, roles: ctx.sip.roles, previous: current });
-    next.answerOrigin = origin;
+    next.answerOrigin = { ...origin, digest };
     if (!plans.some((p) => p.accepted)) warnings.push('the offer has no audio stream we can receive; every stream is answered with port 0 and the session goes on');
     next.warnings.unshift(...warnings.filter((w) => !next.warnings.includes(w)));
     return done(okResponse(sdp), next, diffSessions(current, next, metadata !== undefined), next.warnings);
@@ -266,6 +272,11 @@ function lease(ctx: SiprecContext, count: number, leased: number[]): number[] {
     throw new SiprecError('SIPREC_NO_PORTS', 503, 'Service Unavailable', `RTP port range exhausted: ${count} needed, ${ports.length} free`);
   }
   return ports;
+}
+
+/** SHA-256 (hex) of an SDP without its `o=` line, to tell whether our SDP changed. */
+function sdpDigest(sdp: string): string {
+  return createHash('sha256').update(sdp.replace(/^o=.*$/m, '')).digest('hex');
 }
 
 /** Our `o=` sess-id: digits derived from the dialog's Call-ID, stable for the dialog (RFC 4566 §5.2). */

@@ -109,7 +109,12 @@ export interface SessionDescription {
   /** True after we sent an SDP offer (INVITE/re-INVITE without SDP) until the SRC's answer arrives in the ACK. */
   pendingOffer?: boolean;
   /** Our SDP origin (`o=` sess-id and sess-version, RFC 4566 §5.2); each new answer in the dialog bumps the version. */
-  answerOrigin?: { sessionId: string; version: number };
+  answerOrigin?: {
+    sessionId: string;
+    version: number;
+    /** SHA-256 (hex) of our last SDP without its `o=` line: an unchanged answer keeps its version (RFC 3264 §8). */
+    digest?: string;
+  };
 }
 
 /**

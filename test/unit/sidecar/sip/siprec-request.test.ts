@@ -174,6 +174,17 @@ describe('interpretInDialog', () => {
     expect(down.response.sdp).toMatch(/^o=modsvar \d+ 3 /m);
   });
 
+  it('keeps the o= version for an unchanged answer (session refresh) and bumps it when the answer changes', () => {
+    const { session, ctx } = start();
+    const same = interpretInDialog(reinvite(twoStreams()), session, ctx);
+    expect(same.response.sdp).toMatch(/^o=modsvar \d+ 1 /m);
+    expect(same.changes).toEqual([]);
+    const held = interpretInDialog(reinvite(twoStreams('inactive', 'sendonly')), same.session, ctx);
+    expect(held.response.sdp).toMatch(/^o=modsvar \d+ 2 /m);
+    const again = interpretInDialog(reinvite(twoStreams('inactive', 'sendonly')), held.session, ctx);
+    expect(again.response.sdp).toMatch(/^o=modsvar \d+ 2 /m);
+  });
+
   it('reports a partial hold on one stream without holding the session', () => {
     const { session, ctx } = start();
     const d = interpretInDialog(reinvite(twoStreams('sendonly', 'inactive')), session, ctx);
