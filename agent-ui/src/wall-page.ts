@@ -5,7 +5,7 @@
  */
 import { api, type StatsToday } from './api';
 import { duration, h, pct } from './dom';
-import { pickLanguage, strings, type Strings } from './i18n';
+import { chooseLanguage, pickLanguage, strings, UI_LANGUAGES, type Strings, type UiLanguage } from './i18n';
 import { ResumableSocket } from './socket';
 import type { CallSummary, WallEvent } from './types';
 
@@ -34,7 +34,12 @@ export class WallPage {
     document.documentElement.lang = pickLanguage();
     this.#empty = h('p.empty', t.noLiveCalls);
     this.el = h('div.wall-page',
-      h('header.wall-head', h('h1', t.wall), h('span.count', { dataset: { testid: 'live-count' } }), nav),
+      h('header.wall-head', h('h1', t.wall), h('span.count', { dataset: { testid: 'live-count' } }),
+        h('select.lang', {
+          'aria-label': 'Language',
+          onchange: (e: Event) => { chooseLanguage((e.target as HTMLSelectElement).value as UiLanguage); location.reload(); },
+        }, ...UI_LANGUAGES.map((l) => h('option', { value: l, selected: l === pickLanguage() }, l.toUpperCase()))),
+        nav),
       this.#banner,
       h('main.wall-body',
         h('section.panel.wall-table',

@@ -109,8 +109,17 @@ describe.skipIf(!CHROMIUM)('agent UI and supervisor wall in Chromium', () => {
     expect(feedback[0]).toMatchObject({ callId, kind: 'used', by: 'token:E2E_ANNA', card: { objectionClass: 'price' } });
     await priceCard.locator('[data-testid=feedback-state]', { hasText: 'Markeret brugt' }).waitFor();
 
+    // Interim words show faint (italic, grey) and the final replaces them in place. (Published straight
+    // into the registry: a UI behaviour, independent of how the call is driven.)
+    registry.publish({ type: 'transcript.interim', callId, segment: { utteranceId: `${callId}-u3`, streamLabel: '2', role: 'agent', text: 'Det forstår jeg', startMs: 112_000, endMs: 113_000 } });
+    const interim = page.locator('.line.interim', { hasText: 'Det forstår jeg' });
+    await interim.waitFor();
+    expect(await interim.locator('.text').evaluate((el) => getComputedStyle(el).fontStyle)).toBe('italic');
+
     // The agent answers; then a low-confidence timing card with a removed sentence arrives on top.
     await driver.play(annaCall, 3, 5);
+    await interim.waitFor({ state: 'detached' });
+    expect(await page.locator('.line.agent .text', { hasText: 'Det forstår jeg godt' }).count()).toBe(1);
     const timingCard = page.locator('[data-testid=card]').first();
     await timingCard.locator('.badge.class-timing').waitFor();
     await timingCard.locator('.reply', { hasText: 'så der ikke betales dobbelt' }).waitFor();
