@@ -86,7 +86,11 @@ export interface Embedder {
   readonly name: string;
   /** Vector dimension. */
   readonly dimension: number;
-  embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Embeds texts, one vector per text in order. `languages[i]`, when given, is the known language of
+   * `texts[i]` (ISO 639-1); adapters that do not need it ignore it.
+   */
+  embed(texts: string[], languages?: Array<string | undefined>): Promise<Float32Array[]>;
 }
 
 /** A chat message for the language model. */

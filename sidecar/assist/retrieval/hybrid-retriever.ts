@@ -70,7 +70,7 @@ export class HybridRetriever implements Retriever {
       return true;
     };
 
-    const [qvec] = await idx.embedder.embed([text]);
+    const [qvec] = await idx.embedder.embed([text], [query.language]);
     const cosine = new Map<number, number>();
     for (const n of idx.vectors.search(qvec, this.o.vectorCandidates, accept)) cosine.set(n.label, n.similarity);
     const terms = analysisTerms(analyse(text, idx.terms, query.language), { query: true });

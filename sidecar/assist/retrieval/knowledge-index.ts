@@ -150,7 +150,7 @@ export class KnowledgeIndex {
     }
 
     // embed first: if the embedder is down, nothing in memory or on disk changes
-    const vecs = toEmbed.length ? await this.embedder.embed(toEmbed.map((p) => p.text)) : [];
+    const vecs = toEmbed.length ? await this.embedder.embed(toEmbed.map((p) => p.text), toEmbed.map((p) => p.language)) : [];
     const keep = new Set(passages.map((p) => p.label));
     for (const label of oldPassages.keys()) if (!keep.has(label)) index.remove(label);
     toEmbed.forEach((p, i) => index.add(p.label, vecs[i]));
