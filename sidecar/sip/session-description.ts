@@ -146,6 +146,10 @@ export function describeSession(input: DescribeInput): SessionDescription {
   }
 
   for (const s of audio) {
+    // Streams copied from `previous` (metadata-only request) are re-bound from scratch like fresh ones.
+    delete s.participantId;
+    delete s.participantIds;
+    delete s.role;
     const who = senders.get(s.label);
     if (who && who.length > 0) {
       if (who.length === 1) s.participantId = who[0];

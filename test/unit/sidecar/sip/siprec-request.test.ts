@@ -328,4 +328,18 @@ describe('stream binding when SDP labels and metadata labels disagree', () => {
     ]);
     expect(d.warnings).toContain('metadata associates no participant with a stream; streams bound to participants in order');
   });
+
+  it('rebinds a mixed stream to a single sender when a metadata-only UPDATE says so', () => {
+    const ctx = context();
+    const first = interpretInitialInvite(fixture('15-metaswitch-mixed-g729-initial.sip'), ctx);
+    expect(first.session!.streams[0].participantIds).toHaveLength(2);
+    const meta = `<recording xmlns="urn:ietf:params:xml:ns:recording"><datamode>complete</datamode>
+      <participant participant_id="+zzISOKREeanqeyezQV3BA=="><nameID aor="2125550110"/></participant>
+      <stream id="+zzFquKREeanqeyezQV3BA=="><label>1</label></stream>
+      <participantstreamassoc participant_id="+zzISOKREeanqeyezQV3BA=="><send>+zzFquKREeanqeyezQV3BA==</send></participantstreamassoc></recording>`;
+    const d = interpretInDialog(request('UPDATE', { 'content-type': 'application/rs-metadata', to: '<sip:srs@example.com>;tag=t' }, meta), first.session!, ctx);
+    expect(d.response.status).toBe(200);
+    expect(d.session.streams.map((x) => [x.label, x.participantId, x.participantIds, x.role, x.localPort])).toEqual([['1', '+zzISOKREeanqeyezQV3BA==', undefined, 'agent', 40000]]);
+    expect(d.changes).toEqual([{ type: 'participants-changed', added: [], removed: ['+zzHgOKREeanqeyezQV3BA=='], reassignedLabels: ['1'] }]);
+  });
 });
