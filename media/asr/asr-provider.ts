@@ -137,6 +137,8 @@ export interface AsrRecoveredEvent {
   type: 'recovered';
   /** Reconnect attempts it took. */
   attempts: number;
+  /** The provider serving the session now (differs from before after a fallback). */
+  provider?: string;
 }
 
 /** Everything an {@link AsrSession} yields, discriminated on `type`. */

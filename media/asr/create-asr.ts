@@ -3,6 +3,7 @@ import { ModsvarError } from '../../sidecar/core/errors.js';
 import type { AsrConfig } from '../../sidecar/config/schema.js';
 import { supportsLanguage, type AsrProvider } from './asr-provider.js';
 import { DeepgramProvider } from './deepgram.js';
+import { FallbackAsrProvider } from './fallback.js';
 import { ReconnectingAsrProvider } from './reconnecting.js';
 import { SherpaOnnxProvider } from './sherpa-onnx.js';
 import { resolveSherpaModel } from './sherpa-onnx-model.js';
@@ -35,7 +36,8 @@ export interface AsrService {
 /**
  * Builds the ASR side from config `asr` (composition root only). The Deepgram key is read from
  * `asr.deepgram.apiKey` (set by MODSVAR_ASR__DEEPGRAM__API_KEY) or Deepgram's own DEEPGRAM_API_KEY; it
- * is never logged. Each provider is wrapped in the reconnecting decorator.
+ * is never logged. Sessions get the chosen adapter wrapped in the reconnecting decorator, or, with
+ * `asr.fallbackProvider`, in the fallback decorator over [chosen, fallback] (e.g. Deepgram → local).
  *
  * @throws ModsvarError `ASR_NO_CREDENTIALS` when `provider: deepgram` has no key; ModelFileError naming the
  *   file when a configured sherpa-onnx model or the VAD model is missing or corrupt.
@@ -44,8 +46,10 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
   const env = options.env ?? process.env;
   const log = options.logger.child({ component: 'asr' });
   const apiKey = config.deepgram.apiKey ?? env.DEEPGRAM_API_KEY;
+  /** The raw adapters; sessions get them wrapped (reconnecting, or fallback over several). */
   const providers = new Map<AsrProviderName, AsrProvider>();
   const reconnect = config.reconnect;
+  const fallbackName = config.fallbackProvider === 'none' ? undefined : config.fallbackProvider;
 
   let choice = config.provider;
   if (choice === 'auto') {
@@ -56,21 +60,36 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
     throw new ModsvarError('ASR_NO_CREDENTIALS',
       'asr.provider is deepgram but no API key is set: set MODSVAR_ASR__DEEPGRAM__API_KEY (or DEEPGRAM_API_KEY) in the environment');
   }
+  if (fallbackName === 'deepgram' && !apiKey) {
+    throw new ModsvarError('ASR_NO_CREDENTIALS', 'asr.fallbackProvider is deepgram but no API key is set: set MODSVAR_ASR__DEEPGRAM__API_KEY');
+  }
   if (apiKey) {
     const d = config.deepgram;
-    providers.set('deepgram', new ReconnectingAsrProvider(new DeepgramProvider({
+    providers.set('deepgram', new DeepgramProvider({
       apiKey, baseUrl: d.baseUrl, model: d.model, interimResults: d.interimResults, endpointingMs: d.endpointingMs,
       utteranceEndMs: d.utteranceEndMs, smartFormat: d.smartFormat, punctuate: d.punctuate, vadEvents: d.vadEvents,
       keepAliveIntervalMs: d.keepAliveIntervalMs, connectTimeoutMs: d.connectTimeoutMs, languages: d.languages,
-    }), reconnect));
+    }));
   }
-  if (choice === 'sherpa-onnx') {
+  if (choice === 'sherpa-onnx' || fallbackName === 'sherpa-onnx') {
     const s = config.sherpaOnnx;
-    providers.set('sherpa-onnx', new ReconnectingAsrProvider(await SherpaOnnxProvider.create({
+    providers.set('sherpa-onnx', await SherpaOnnxProvider.create({
       models: s.models, modelsDir: s.modelsDir, workers: s.workers, numThreads: s.numThreads, decodingMethod: s.decodingMethod,
       endpoint: s.endpoint, batchMs: s.batchMs, probeModels: s.probeModels, logger: log,
-    }), reconnect));
+    }));
   }
+  const wrapped = new Map<string, AsrProvider>();
+  /** The session-facing provider for a chain: reconnecting over one adapter, fallback over several. */
+  const chain = (names: AsrProviderName[]): AsrProvider => {
+    const key = names.join('>');
+    let p = wrapped.get(key);
+    if (!p) {
+      const list = names.map((n) => providers.get(n)!);
+      p = list.length === 1 ? new ReconnectingAsrProvider(list[0], reconnect) : new FallbackAsrProvider(list, reconnect);
+      wrapped.set(key, p);
+    }
+    return p;
+  };
   if (choice === 'none') log.warn('speech recognition is off (asr.provider: none, or no Deepgram key and no sherpa-onnx models): no transcripts, no cards');
 
   const v = config.vad;
@@ -105,7 +124,10 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
         return undefined;
       }
       if (pick !== name) warnOnce(`moved:${language}`, { language, from: name, to: pick }, 'asr provider lacks this language; using another');
-      return { provider: providers.get(pick)!, name: pick, language };
+      const names: AsrProviderName[] = [pick];
+      if (fallbackName && fallbackName !== pick && providers.has(fallbackName)
+          && supportsLanguage(providers.get(fallbackName)!.capabilities, language)) names.push(fallbackName);
+      return { provider: chain(names), name: pick, language };
     },
     async close() {
       await Promise.allSettled([...providers.values()].map((p) => p.close?.()));

@@ -328,6 +328,12 @@ export const asrSchema = z.object({
    * sherpa-onnx when its models are installed, else none (with a warning). Overridable per call.
    */
   provider: z.enum(['auto', 'deepgram', 'sherpa-onnx', 'none']).default('auto'),
+  /**
+   * Where a session goes when its provider fails for good (bad key, quota) or stays down for two
+   * reconnects: `sherpa-onnx` keeps transcribing locally when Deepgram is unreachable. Its models load at
+   * start-up. `none`: the stream reports degraded and waits.
+   */
+  fallbackProvider: z.enum(['none', 'deepgram', 'sherpa-onnx']).default('none'),
   /** Language of a call when nothing else says (BCP-47). Overridable per call. */
   defaultLanguage: z.string().min(2).default('en'),
   /** How long a hang-up waits for the last final, ms. */

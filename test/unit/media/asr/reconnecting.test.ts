@@ -82,7 +82,7 @@ describe('ReconnectingAsrProvider', () => {
     const events = await run(fake);
     expect(fake.opened).toBe(4);
     expect(events.filter((e) => e.type === 'degraded')).toHaveLength(1);
-    expect(events.find((e) => e.type === 'recovered')).toEqual({ type: 'recovered', attempts: 3 });
+    expect(events.find((e) => e.type === 'recovered')).toEqual({ type: 'recovered', attempts: 3, provider: 'fake' });
     expect(finals(events).flatMap((f) => f.words.map((w) => w.text))).toEqual(VOCAB);
   });
 
