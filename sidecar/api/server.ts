@@ -63,7 +63,10 @@ export interface ApiServerOptions {
   processMetrics?: boolean;
 }
 
-/** Builds the server (not listening). Throws ConfigError-like TypeError when no credential source is configured. */
+/**
+ * Builds the server (not listening yet). With no token and no OIDC configured it still starts, logs a
+ * warning and refuses every protected request (401): the UI shell stays reachable to say so.
+ */
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const { config, registry } = options;
   const logger = options.logger ?? silentLogger();
