@@ -33,3 +33,15 @@ registerEval({
     return { figures, details };
   },
 });
+
+registerEval({
+  name: 'objection detection (utterances-written, embedded playbooks)',
+  async run() {
+    const { rows } = parseLabelledJsonl(readFileSync(`${root}test/fixtures/objections/utterances-written.jsonl`, 'utf8'));
+    const rep = evaluateObjections(rows, new ObjectionDetector(loadPlaybooks().playbooks));
+    const figures: Record<string, number> = { 'macro-F1 (9 labels)': rep.metrics.macroF1 };
+    for (const l of rep.metrics.perLanguage) figures[`macro-F1 ${l.lang}`] = l.macroF1;
+    figures['ECE (configured calibration)'] = rep.reliability.ece;
+    return { figures, details: rep.rows.filter((r) => r.gold !== r.pred).map((r) => `${r.id} ${r.lang} ${r.gold} → ${r.pred}: ${r.text}`) };
+  },
+});
