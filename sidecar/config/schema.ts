@@ -203,8 +203,8 @@ export const detectionSchema = z.object({
   fallbackLanguage: z.string().min(2).default('en'),
   /** Platt calibration of the confidence: P = 1/(1+exp(-(a·margin+b))); refit with `modsvar eval objections FILE --fit-calibration`. */
   calibration: z.object({
-    objection: plattSchema.default({ a: 1.2, b: 0.4 }),
-    none: plattSchema.default({ a: 1.2, b: 0.6 }),
+    objection: plattSchema.default({ a: 0.4, b: 0.57 }),
+    none: plattSchema.default({ a: 0.63, b: -0.85 }),
   }).strict().prefault({}),
   /** When an interim hypothesis counts as stable enough to raise or update a card. */
   stability: z.object({
