@@ -127,19 +127,16 @@ export function blocksToFacts(blocks: Block[], file: string, meta: DocumentMeta)
   function handleText(text: string, block: Block): void {
     const tag = new RegExp(TAG_PATTERN.source, 'g');
     let last = 0;
-    let pendingText = '';
     let prevText = '';
     let found = false;
     for (let m = tag.exec(text); m; m = tag.exec(text)) {
       found = true;
-      const segment = text.slice(last, m.index).trim();
-      const statement = segment || prevText;
-      pendingText = statement;
+      // adjacent tags ("… [F-025] [F-301]") share the statement before the first of them
+      const statement = text.slice(last, m.index).trim() || prevText;
       emit([m[1]], statement, block);
       prevText = statement;
       last = m.index + m[0].length;
     }
-    void pendingText;
     if (found || mode === 'tagged') return;
     const section = stack.at(-1)?.title ?? block.position;
     let id = derivedFactId(file, section, text);

@@ -63,7 +63,11 @@ export interface RowMapping {
   sheet?: string;
 }
 
-/** A structural piece of a prose document, in reading order. */
+/**
+ * A structural piece of a prose document, in reading order. A `paragraph` whose text is `**…?**` is a
+ * question (FAQ style): it becomes retrieval context for the answer below it. A `comment` carries
+ * markers only (internal, language, unverified), never facts.
+ */
 export interface Block {
   kind: 'heading' | 'paragraph' | 'item' | 'quote' | 'table-row' | 'comment';
   /** Heading level 1–6 (headings only). */

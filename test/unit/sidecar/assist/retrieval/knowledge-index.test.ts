@@ -8,6 +8,8 @@ import type { Embedder } from '../../../../../sidecar/assist/ports.js';
 import { HybridRetriever } from '../../../../../sidecar/assist/retrieval/hybrid-retriever.js';
 import { KnowledgeIndex } from '../../../../../sidecar/assist/retrieval/knowledge-index.js';
 import { LocalEmbedder } from '../../../../../sidecar/assist/retrieval/local-embedder.js';
+import { OllamaEmbedder } from '../../../../../sidecar/assist/retrieval/ollama-embedder.js';
+import { startOllamaServer } from '../../../../servers/ollama-server.js';
 import { loadTermMap } from '../../../../../sidecar/assist/retrieval/term-map.js';
 import { stemAll } from '../../../../../sidecar/assist/retrieval/text-analyzer.js';
 
@@ -112,5 +114,26 @@ describe('KnowledgeIndex', () => {
     const r = await index.ingest();
     expect(r.embeddedPassages).toBe(1);
     expect(index.facts.has('N-1')).toBe(true);
+  });
+
+  it('builds with the Ollama embedder against a local /api/embed server, rebuilding an index made by the local embedder', async () => {
+    const kb = copyKb();
+    await new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms }).ingest();
+    const server = await startOllamaServer({ embedDimension: 48 });
+    try {
+      const ollama = await OllamaEmbedder.connect({ host: server.url, model: 'nomic-embed-text', batchSize: 64 });
+      const index = new KnowledgeIndex({ kbDir: kb, embedder: ollama, terms });
+      const r = await index.ingest();
+      expect(r).toMatchObject({ rebuilt: true, embeddedPassages: 157 });
+      expect(index.vectors.dimension).toBe(48);
+      const embedCalls = server.requests.filter((q) => q.path === '/api/embed');
+      expect(embedCalls.map((q) => (q.body as { input: string[] }).input.length)).toEqual([1, 64, 64, 29]);
+      const again = await new KnowledgeIndex({ kbDir: kb, embedder: ollama, terms }).ingest();
+      expect(again).toMatchObject({ rebuilt: false, embeddedPassages: 0 });
+      const hits = await new HybridRetriever(index).search({ text: 'No SOC 2 report of any kind', k: 1 });
+      expect(hits[0].fact.id).toBe('F-310');
+    } finally {
+      await server.close();
+    }
   });
 });
