@@ -28,12 +28,23 @@ describe('API access control', () => {
     }
   });
 
+  it('refuses both WebSocket upgrades without a credential with 401', async () => {
+    fx = await buildFixture();
+    seedCalls(fx.registry);
+    for (const path of ['/api/calls/call-anna/ws', '/api/wall/ws']) {
+      await expect(fx.app.injectWS(path, {})).rejects.toThrow('Unexpected server response: 401');
+      await expect(fx.app.injectWS(path, { headers: auth('wrong-token-0123456789abc') })).rejects.toThrow('Unexpected server response: 401');
+    }
+  });
+
   it('answers 403 to a role the route does not allow', async () => {
     fx = await buildFixture();
     seedCalls(fx.registry);
     const cases: [string, string, string][] = [
       ['GET', '/metrics', TOKENS.anna], ['GET', '/api/calls', TOKENS.mon], ['GET', '/api/stats/today', TOKENS.anna],
-      ['POST', '/api/calls/call-anna/cards/card-1/feedback', TOKENS.sup],
+      ['POST', '/api/calls/call-anna/cards/card-1/feedback', TOKENS.sup], ['GET', '/api/session', TOKENS.mon],
+      ['GET', '/api/knowledge/search?q=pris', TOKENS.mon], ['GET', '/api/calls/call-anna', TOKENS.mon],
+      ['GET', '/api/schema/call-events', TOKENS.mon], ['DELETE', '/api/session', TOKENS.mon],
     ];
     for (const [method, url, token] of cases) {
       const res = await fx.app.inject({ method: method as 'GET', url, headers: auth(token), ...(method === 'POST' && { payload: { kind: 'used' } }) });
