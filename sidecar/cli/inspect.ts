@@ -1,7 +1,7 @@
 /**
  * `modsvar inspect FILE.sip [--config FILE] [--session PRIOR.sip ...] [--source ADDR]`
  *
- * Reads one SIP request from a file and prints, as JSON, what the recording server would answer and
+ * Reads one SIP request from a file (`-`: standard input) and prints, as JSON, what the recording server would answer and
  * which session it would record — through the same `interpretInitialInvite`/`interpretInDialog` the server
  * uses. The printed JSON is a documented, stable contract (keys are only ever added):
  *
@@ -28,6 +28,7 @@ import type { SessionChange, SessionDescription, SipRequestLike, SiprecResponse 
 const USAGE = `usage: modsvar inspect FILE.sip [--config FILE] [--session PRIOR.sip ...] [--source ADDR]
 
 Prints the recording server's response and the parsed SIPREC session for one SIP request, as JSON.
+FILE.sip may be - to read the message from standard input.
   --config FILE     configuration file (default: MODSVAR_CONFIG or config/modsvar.yaml)
   --session FILE    an earlier request of the same dialog (repeatable; the first is the initial INVITE);
                     FILE.sip is then interpreted inside that session
@@ -79,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   const read = (file: string): SipRequestLike | { error: string; exit: number } => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file === '-' ? 0 : file, 'utf8');
     } catch (err) {
       return { error: `cannot read ${file}: ${(err as Error).message}`, exit: 2 };
     }

@@ -2,10 +2,12 @@
  * Every message of the vendor SIPREC corpus (test/fixtures/siprec, see its README) through the same entry
  * point the server uses, asserted field by field.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseSipMessage } from '../../../../sidecar/sip/sip-message.js';
 import { interpretInDialog, interpretInitialInvite } from '../../../../sidecar/sip/siprec-request.js';
 import type { SessionDescription } from '../../../../sidecar/sip/siprec-types.js';
-import { context, fixture, mLines } from './helpers.js';
+import { FIXTURES, context, fixture, mLines } from './helpers.js';
 
 type StreamRow = [label: string, participantId: string | undefined, role: string | undefined, direction: string, codec: string | undefined, offered: string[], localPort: number | undefined];
 
@@ -269,5 +271,32 @@ describe('SIPREC corpus: requests inside a recording session', () => {
     expect(d.response).toEqual({ status: 200, reason: 'OK', headers: {} });
     expect(d.change).toEqual({ type: 'ended', reason: 'bye' });
     expect(d.session).toBe(first.session);
+  });
+});
+
+describe('SIPREC corpus: damaged messages', () => {
+  it('refuses the BroadWorks INVITE cut at 2957 bytes (as in drachtio issue 48) with 400 naming the truncation', () => {
+    const text = readFileSync(FIXTURES + '12-broadworks-webex-calling-metadata-first.sip', 'latin1').slice(0, 2957);
+    const { request, warnings } = parseSipMessage(text);
+    expect(warnings).toEqual(['Content-Length 3088 exceeds the 2019 bytes present (truncated message?)']);
+    const d = interpretInitialInvite({ ...request, sourceAddress: '127.0.0.1' }, context());
+    expect(d.response.status).toBe(400);
+    expect(d.response.headers.Warning).toMatch(/truncated/);
+  });
+
+  it('answers every corpus message cut anywhere with a final response, never an exception', () => {
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.sip'));
+    let checked = 0;
+    for (const f of files) {
+      const text = readFileSync(FIXTURES + f, 'utf8');
+      const headEnd = text.indexOf('\r\n\r\n') + 4;
+      for (let cut = headEnd; cut < text.length; cut += Math.max(1, Math.floor((text.length - headEnd) / 12))) {
+        const { request } = parseSipMessage(text.slice(0, cut));
+        const d = interpretInitialInvite({ ...request, method: 'INVITE', sourceAddress: '127.0.0.1' }, context());
+        expect([200, 400, 413, 415, 488]).toContain(d.response.status);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 });
