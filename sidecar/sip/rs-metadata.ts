@@ -102,7 +102,7 @@ export function parseRsMetadata(xml: string): RsMetadata {
     if (id === '') warnings.push('a <participant> has no participant_id; kept with an empty id');
     const nameId = childNamed(p, 'nameID');
     const aor = (nameId ? attr(nameId, 'aor') : undefined) ?? optionalText(childNamed(p, 'aor'));
-    const name = cleanName(optionalText(nameId ? childNamed(nameId, 'name') : childNamed(p, 'name')));
+    const name = cleanName(optionalText(nameId ? childNamed(nameId, 'name') : undefined) ?? optionalText(childNamed(p, 'name')));
     const callingText = descendantsNamed(p, 'callingParty')[0]?.text.trim().toLowerCase();
     const participant: MetadataParticipant = {
       id,
@@ -133,7 +133,7 @@ export function parseRsMetadata(xml: string): RsMetadata {
   }
 
   const sessionEl = childNamed(root, 'session');
-  const sipSessionRaw = sessionEl ? childNamed(sessionEl, 'sipSessionID')?.text : descendantsNamed(root, 'sipSessionID')[0]?.text;
+  const sipSessionRaw = (sessionEl ? childNamed(sessionEl, 'sipSessionID')?.text : undefined) ?? descendantsNamed(root, 'sipSessionID')[0]?.text;
   const sipSessionId = sipSessionRaw?.replace(/\s+/g, '') || undefined;
   const callId = pickCallId(root, sipSessionId);
 
