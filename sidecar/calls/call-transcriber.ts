@@ -21,8 +21,13 @@ export interface CallTranscriberOptions {
   transcript?: Transcript;
   vadPool?: VadPool;
   vad?: VadOptions | false;
-  /** Mixed streams: role of the first speaker (see StreamTranscriber). */
+  /** Mixed streams: role of the first speaker when the call direction is unknown (config `asr.mixedStreams.firstSpeaker`). */
   firstSpeaker?: 'agent' | 'customer';
+  /**
+   * The recorded call's direction, when known (vendor metadata, CRM, dialer): the first speaker is the
+   * one who answered — the agent on an inbound call, the customer on an outbound one.
+   */
+  callDirection?: 'inbound' | 'outbound';
   /** Mixed streams: per-call speaker → role override. */
   speakerRoles?: Record<number, 'agent' | 'customer'>;
   /** Longest wait for the last finals at hang-up, ms. */
@@ -93,7 +98,8 @@ export class CallTranscriber extends EnhancedEmitter<CallTranscriberEvents> {
     const t = new StreamTranscriber({
       provider: o.provider, language: o.language, transcript: this.transcript, streamLabel: f.label,
       participantId: f.participant?.id, role: f.role, streamOffsetMs, vad: o.vad, vadPool: o.vadPool,
-      firstSpeaker: o.firstSpeaker, speakerRoles: o.speakerRoles, finishTimeoutMs: o.finishTimeoutMs, logger,
+      firstSpeaker: o.callDirection === 'inbound' ? 'agent' : o.callDirection === 'outbound' ? 'customer' : o.firstSpeaker,
+      speakerRoles: o.speakerRoles, finishTimeoutMs: o.finishTimeoutMs, logger,
     });
     const callId = o.session.callId;
     t.on('degraded', (e) => this.safeEmit('degraded', { ...e, callId }));

@@ -22,7 +22,7 @@ class FakeSession extends EnhancedEmitter<RecordingSessionEvents> {
   }
 }
 
-function feed(s: FakeSession, label: string, role: 'agent' | 'customer', pcm: Int16Array): void {
+function feed(s: FakeSession, label: string, role: 'agent' | 'customer' | 'mixed', pcm: Int16Array): void {
   for (let i = 0; i < pcm.length; i += 320) {
     const f: SessionFrame = { label, role, participant: { id: `p-${label}`, aor: `sip:${label}@x`, role }, frame: { samples: pcm.slice(i, i + 320), startMs: i / 16, concealed: false } };
     s.safeEmit('frame', f);
@@ -62,5 +62,20 @@ describe('CallTranscriber', () => {
     await s.close();
     expect(events).toEqual([{ component: 'asr', streamLabel: '1', provider: 'fake', category: 'quota', retrying: false, detail: 'fake: quota exhausted', callId: 'call-1' }]);
     expect(ct.transcript.utterances.map((u) => [u.streamLabel, u.text])).toEqual([['2', 'more']]);
+  });
+
+  it('maps the speakers of a mixed stream by call direction: on an outbound call the customer answers first', async () => {
+    for (const [callDirection, first] of [['outbound', 'customer'], ['inbound', 'agent']] as const) {
+      const s = new FakeSession();
+      const ct = new CallTranscriber({
+        session: s as unknown as TranscribedSession, provider: new FakeAsrProvider({ vocabulary: VOCAB }), language: 'en', vad: false,
+        callDirection, logger: silentLogger(),
+      });
+      feed(s, 'mix', 'mixed', scriptedSpeech([{ k: 0, ms: 100 }, { k: 1, ms: 200 }, { k: 0, ms: 40 }, { k: -2, ms: 200 }]));
+      await s.close();
+      expect(ct.transcript.utterances.map((u) => [u.role, u.roleGuessed, u.text])).toEqual([
+        [first, true, 'honestly'], [first === 'agent' ? 'customer' : 'agent', true, 'that'],
+      ]);
+    }
   });
 });
