@@ -23,7 +23,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { SipConfig } from '../config/schema.js';
 import { isInDialog, parseSipMessage, topViaSource } from '../sip/sip-message.js';
 import { interpretInDialog, interpretInitialInvite, type SiprecContext } from '../sip/siprec-request.js';
-import type { SessionChange, SessionDescription, SipRequestLike, SiprecResponse } from '../sip/siprec-types.js';
+import type { SessionDescription, SipRequestLike, SiprecResponse } from '../sip/siprec-types.js';
 
 const USAGE = `usage: modsvar inspect FILE.sip [--config FILE] [--session PRIOR.sip ...] [--source ADDR]
 
@@ -198,5 +198,3 @@ function sessionJson(s: SessionDescription): Record<string, unknown> {
     })),
   };
 }
-
-export type { SessionChange };

@@ -49,7 +49,9 @@ export interface BodyLimits {
   maxBodyBytes?: number;
 }
 
+/** Default rs-metadata size cap in bytes (256 KB; real metadata is a few KB). */
 export const DEFAULT_MAX_METADATA_BYTES = 256 * 1024;
+/** Default whole-body size cap in bytes (1 MB), checked before any splitting. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 const SDP_TYPES = new Set(['application/sdp']);

@@ -24,6 +24,7 @@ import type {
   SiprecResponse,
 } from './siprec-types.js';
 
+/** The contract types, re-exported so callers need one import. */
 export type {
   InDialogDecision,
   SessionChange,
