@@ -265,8 +265,6 @@ export const asrDeepgramSchema = z.object({
   keepAliveIntervalMs: z.number().int().min(500).max(9000).default(4000),
   /** WebSocket upgrade deadline, ms. */
   connectTimeoutMs: z.number().int().min(500).default(10_000),
-  /** Send G.711 streams as G.711 (`mulaw`/`alaw`, 8 kHz): a quarter of the bytes of 16 kHz linear16. */
-  sendG711: z.boolean().default(true),
   /** Per-language overrides, keyed by BCP-47 code (`da`, `de`, `en`). Danish turn gaps are longer (~470 ms). */
   languages: z.record(z.string(), asrDeepgramLanguageSchema).default({ da: { endpointingMs: 400 } }),
 }).strict().prefault({});
