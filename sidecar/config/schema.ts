@@ -203,7 +203,7 @@ export const detectionSchema = z.object({
   fallbackLanguage: z.string().min(2).default('en'),
   /** Platt calibration of the confidence: P = 1/(1+exp(-(a·margin+b))); refit with `modsvar eval objections FILE --fit-calibration`. */
   calibration: z.object({
-    objection: plattSchema.default({ a: 0.4, b: 0.57 }),
+    objection: plattSchema.default({ a: 0.33, b: 1.3 }),
     none: plattSchema.default({ a: 0.63, b: -0.85 }),
   }).strict().prefault({}),
   /** When an interim hypothesis counts as stable enough to raise or update a card. */
@@ -410,6 +410,81 @@ export const embedderSchema = z.object({
   }).strict().prefault({}),
 }).strict().prefault({});
 
+/**
+ * Reply cards and the optional language-model draft (sidecar/assist/cards, sidecar/assist/llm). Without
+ * `provider: ollama` every card is extractive (verified facts verbatim, with ids).
+ */
+export const llmSchema = z.object({
+  /** `none`: extractive cards only; `ollama`: also stream a drafted reply into each card. */
+  provider: z.enum(['none', 'ollama']).default('none'),
+  /** The selling company's name: named in the prompt and never treated as a claim by the guard. */
+  companyName: z.string().min(1).optional(),
+  /** No first token within this many ms ends the draft; the extractive card stands. */
+  firstTokenTimeoutMs: z.number().int().min(100).default(3000),
+  /** The whole draft must end within this many ms; otherwise the extractive card stands. */
+  totalTimeoutMs: z.number().int().min(200).default(10_000),
+  /** Sampling temperature for drafts. */
+  temperature: z.number().min(0).max(2).default(0.2),
+  /** Sentences asked for in a draft. */
+  maxSentences: z.number().int().min(1).max(6).default(3),
+  ollama: z.object({
+    /** Ollama server URL. */
+    host: z.string().min(1).default('http://127.0.0.1:11434'),
+    /** Chat model (`name:tag`, pulled on the server). */
+    model: z.string().min(1).default('llama3.2:3b'),
+    /** Maximum tokens per draft (`num_predict`). */
+    numPredict: z.number().int().min(16).max(4096).default(200),
+    /** How long Ollama keeps the model loaded between drafts (`keep_alive`). */
+    keepAlive: z.string().min(1).default('30m'),
+  }).strict().prefault({}),
+  /** Grounding guard vocabulary (competitor names come from the playbooks). */
+  grounding: z.object({
+    /** Further names that are claims wherever they appear (third-party products, plan names). */
+    names: z.array(z.string().min(1)).default([]),
+  }).strict().prefault({}),
+  /** Card composition (used with or without a model). */
+  cards: z.object({
+    /** Facts retrieved per objection. */
+    retrieveK: z.number().int().min(1).max(50).default(6),
+    /** Facts shown on a card. */
+    maxFacts: z.number().int().min(1).max(20).default(4),
+    /** Facts quoted in the extractive reply. */
+    replyFacts: z.number().int().min(1).max(10).default(3),
+    /** Calculator results shown. */
+    maxCalculations: z.number().int().min(0).max(10).default(2),
+    /** Retrieval score (0–1) below which a fact is not support; none left = "no verified answer". */
+    minFactScore: z.number().min(0).max(1).default(0.15),
+    /** Retrieval score (0–1) at which retrieval confidence is full. */
+    goodFactScore: z.number().min(0).max(1).default(0.45),
+    /** Cards below this confidence are visibly marked. */
+    flagBelow: z.number().min(0).max(1).default(0.8),
+  }).strict().prefault({}),
+}).strict().prefault({});
+
+/** Customer context (CRM), looked up once per call by the customer's number or AoR. */
+export const crmSchema = z.object({
+  /** `file`: a local CSV/JSON file (default; no file = no context); `hubspot`; `none`. */
+  provider: z.enum(['none', 'file', 'hubspot']).default('file'),
+  /** Country for national numbers (ISO 3166 alpha-2). */
+  defaultCountry: z.string().regex(/^[A-Z]{2}$/).default('DK'),
+  /** Deadline for one lookup in ms; a slow or failing CRM means no context, not a failed call. */
+  timeoutMs: z.number().int().min(50).default(2000),
+  file: z.object({
+    /** CSV or JSON file with one row per contact; empty = no file. */
+    path: z.string().default(''),
+  }).strict().prefault({}),
+  hubspot: z.object({
+    /** API base URL. */
+    basePath: z.string().min(1).default('https://api.hubapi.com'),
+    /** Name of the environment variable holding the private-app access token (never put the token here). */
+    accessTokenEnv: z.string().min(1).default('HUBSPOT_ACCESS_TOKEN'),
+    /** Company property naming the customer's current vendor, e.g. a custom `current_vendor`; empty = none. */
+    currentVendorProperty: z.string().default(''),
+    /** Further contact/company properties for calculators. */
+    extraProperties: z.array(z.string().min(1)).default([]),
+  }).strict().prefault({}),
+}).strict().prefault({});
+
 /** The whole configuration. */
 export const configSchema = z.object({
   drachtio: drachtioSchema,
@@ -421,10 +496,14 @@ export const configSchema = z.object({
   embedder: embedderSchema,
   detection: detectionSchema,
   api: apiSchema,
+  llm: llmSchema,
+  crm: crmSchema,
 }).strict();
 
 /** Validated configuration, all defaults applied. */
 export type ModsvarConfig = z.infer<typeof configSchema>;
+export type LlmConfig = z.infer<typeof llmSchema>;
+export type CrmConfig = z.infer<typeof crmSchema>;
 export type RoleRulesConfig = z.infer<typeof roleRulesSchema>;
 export type SipConfig = z.infer<typeof sipSchema>;
 export type MediaConfig = z.infer<typeof mediaSchema>;

@@ -58,7 +58,7 @@ export interface DetectorOptions {
  * tuning set and is classified almost without error (see README.md "Calibration").
  */
 export const DEFAULT_CALIBRATION: CalibrationParams = {
-  objection: { a: 0.4, b: 0.57 },
+  objection: { a: 0.33, b: 1.3 },
   none: { a: 0.63, b: -0.85 },
 };
 
