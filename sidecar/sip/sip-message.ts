@@ -47,10 +47,15 @@ export function parseSipMessage(text: string): ParsedSipMessage {
   let parsed: SrfParsed | undefined;
   try {
     parsed = srfParser.parseSipMessage(head + '\r\n\r\n', true);
-  } catch (err) {
-    throw new SiprecError('SIP_BAD_MESSAGE', 400, 'Bad Request', `not a SIP message: ${(err as Error).message}`, { cause: err });
+  } catch {
+    parsed = undefined;
   }
-  if (!parsed) throw new SiprecError('SIP_BAD_MESSAGE', 400, 'Bad Request', 'not a SIP message: bad start line or header line');
+  if (!parsed) {
+    // drachtio-srf's parser refuses a bad start line or a header line without a colon; read leniently so
+    // the rest of the message can still be judged, and say so.
+    parsed = lenientParse(head, warnings);
+    warnings.push('drachtio-srf\'s SIP parser refuses this message (start line or a header line); read leniently');
+  }
   if (!parsed.method) throw new SiprecError('SIP_BAD_MESSAGE', 400, 'Bad Request', `a SIP response (${parsed.status}), not a request`);
 
   const headers: Record<string, string> = {};
@@ -78,6 +83,36 @@ export function parseSipMessage(text: string): ParsedSipMessage {
     warnings.push('message has a body but no Content-Length (RFC 3261 §20.14 requires it over TCP; drachtio-srf keeps only the text before the first blank line of such a body)');
   }
   return { request: { method: parsed.method.toUpperCase(), uri: parsed.uri ?? '', headers, body }, warnings };
+}
+
+/** RFC 3261 §7.3.3 compact header names. */
+const COMPACT: Record<string, string> = {
+  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from',
+  s: 'subject', k: 'supported', t: 'to', v: 'via', o: 'event', r: 'refer-to', b: 'referred-by', u: 'allow-events',
+};
+
+/** A tolerant reading of the start line and headers; lines that are not `name: value` are skipped with a warning. */
+function lenientParse(head: string, warnings: string[]): SrfParsed {
+  const lines = head.replace(/\r\n[ \t]+/g, ' ').split('\r\n');
+  const start = lines.shift() ?? '';
+  const request = /^([A-Za-z][\w.!%*+`'~-]*)\s+(\S+)\s+SIP\s*\/\s*2\.0\s*$/i.exec(start.trim());
+  if (!request) {
+    const response = /^SIP\s*\/\s*2\.0\s+(\d{3})/i.exec(start.trim());
+    if (response) return { status: Number(response[1]), headers: {} };
+    throw new SiprecError('SIP_BAD_MESSAGE', 400, 'Bad Request', `not a SIP message: bad start line "${start.slice(0, 80)}"`);
+  }
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const m = /^([^\s:]+)\s*:\s*(.*)$/.exec(line);
+    if (!m) {
+      if (line.trim() !== '') warnings.push(`header line without a colon ignored: "${line.slice(0, 60)}"`);
+      continue;
+    }
+    const name = m[1].toLowerCase();
+    const key = COMPACT[name] ?? name;
+    headers[key] = key in headers ? `${headers[key]},${m[2]}` : m[2];
+  }
+  return { method: request[1], uri: request[2], headers };
 }
 
 /** Host (or `received=`) of the top Via (RFC 3261 §18.2.1): where a request came from, as a server sees it. */

@@ -41,7 +41,19 @@ describe('parseSipMessage', () => {
 
   it('refuses a response and garbage', () => {
     expect(() => parseSipMessage('SIP/2.0 200 OK\r\nCall-ID: x\r\n\r\n')).toThrow('a SIP response (200), not a request');
-    expect(() => parseSipMessage('hello world')).toThrow(/not a SIP message/);
+    expect(() => parseSipMessage('hello world')).toThrow('not a SIP message: bad start line "hello world"');
+  });
+
+  it('reads leniently what drachtio-srf refuses (double space in the start line, a header without colon) and says so', () => {
+    const { request, warnings } = parseSipMessage('INVITE  sip:srs@x SIP/2.0\r\nCall-ID: abc\r\nBroken header line\r\nl: 3\r\n\r\nv=0');
+    expect(request.method).toBe('INVITE');
+    expect(request.uri).toBe('sip:srs@x');
+    expect(request.headers['call-id']).toBe('abc');
+    expect(request.body).toBe('v=0');
+    expect(warnings).toEqual([
+      'header line without a colon ignored: "Broken header line"',
+      "drachtio-srf's SIP parser refuses this message (start line or a header line); read leniently",
+    ]);
   });
 });
 
