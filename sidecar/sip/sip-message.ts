@@ -4,7 +4,8 @@
  * reads a message the way the server does. On top of it: header names lower-cased (srf keeps the case of
  * `X-`/`P-` headers), folded lines joined (RFC 3261 §7.3.1), compact forms expanded (§7.3.3, by srf), and the
  * body cut at Content-Length counted in bytes (§20.14; spaces around the value allowed). Bare-LF files are
- * read as CRLF. Pure.
+ * read as CRLF. A message srf's parser refuses is read leniently with a warning, so its body can still be
+ * judged. Pure.
  */
 import { createRequire } from 'node:module';
 import { SiprecError } from '../core/errors.js';
