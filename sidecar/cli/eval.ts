@@ -11,6 +11,7 @@ import type { CommandModule } from './commands.js';
 /** Registered evaluations: name → summary and lazy loader. */
 export const evaluations: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   objections: { summary: 'objection detection on a labelled JSONL file: per-class P/R/F1, macro-F1, per language, calibration', load: () => import('./eval-objections.js') },
+  grounding: { summary: 'reply cards on a grounding set: must_cite coverage, invalid citations, replies for review (grounding FILE.jsonl --kb DIR --out REPLIES.jsonl [--ollama URL])', load: () => import('./eval-grounding.js') },
 };
 
 function usage(): string {
