@@ -139,8 +139,12 @@ export class RtpReceiver {
     return this.#expectedAddress ? { address: this.#expectedAddress, port: this.#expectedPort } : undefined;
   }
 
-  /** Replaces the expected source (re-INVITE); unusable or undefined → latch onto the next packet's source. */
+  /**
+   * Replaces the expected source (re-INVITE); unusable or undefined → latch onto the next packet's source.
+   * The same usable source as before keeps the current latch.
+   */
   setExpectedSource(source: RtpSource | undefined): void {
+    if (isUsableSource(source) && source.address === this.#expectedAddress && source.port === this.#expectedPort) return;
     this.#latchedAddress = undefined;
     this.#latchedPort = 0;
     this.#candidateAddress = undefined;

@@ -131,6 +131,9 @@ describe('RtpReceiver', () => {
     await until(() => got.length === 3, 'second packet from the new source');
     expect(got.map((g) => g.seq)).toEqual([1, 3, 4]);
     expect(r.wrongSource).toBe(1);
+    r.setExpectedSource({ address: '127.0.0.1', port: b.port }); // unchanged re-INVITE: latch kept
+    await sendRaw(a.socket, [rtp(0, 5)], r.port);
+    await until(() => r.wrongSource === 2, 'old source still refused');
     r.close();
     r.close();
   });
