@@ -8,18 +8,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../../sidecar/cli/inspect.js';
 
-async function inspect(...args: string[]): Promise<{ code: number; json: Record<string, any> }> {
+async function inspect(...args: string[]): Promise<{ code: number; json: Record<string, any>; stderr: string }> {
   let out = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err += String(chunk);
+    return true;
+  });
   try {
     const code = await run(args);
-    return { code, json: JSON.parse(out) };
+    return { code, json: out ? JSON.parse(out) : {}, stderr: err };
   } finally {
-    spy.mockRestore();
+    vi.restoreAllMocks();
   }
 }
 
@@ -88,5 +92,23 @@ describe('modsvar inspect in-dialog requests without --session', () => {
     const r = await inspect(file);
     expect(r.code).toBe(0);
     expect(r.json.warnings).toEqual(['message uses bare LF line ends; read as CRLF']);
+  });
+  it('enforces sip.allowedSources only when --source is given', async () => {
+    const r = await inspect('test/fixtures/siprec/18-audiocodes-mediant-siprec.sip', '--source', '203.0.113.30');
+    expect(r.code).toBe(1);
+    expect(r.json.response.status).toBe(403);
+    expect(r.json.sourceAddress).toBe('203.0.113.30');
+  });
+
+
+  it('exits 2 on a file that cannot be read and 1 on a file that is not a SIP request', async () => {
+    const missing = await inspect('test/fixtures/siprec/no-such-file.sip');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read test/fixtures/siprec/no-such-file.sip');
+    const dir = mkdtempSync(join(tmpdir(), 'modsvar-inspect-'));
+    writeFileSync(join(dir, 'junk.sip'), 'hello');
+    const junk = await inspect(join(dir, 'junk.sip'));
+    expect(junk.code).toBe(1);
+    expect(junk.stderr).toContain('not a SIP message');
   });
 });
