@@ -447,15 +447,15 @@ export const llmSchema = z.object({
     /** Facts retrieved per objection. */
     retrieveK: z.number().int().min(1).max(50).default(6),
     /** Facts shown on a card. */
-    maxFacts: z.number().int().min(1).max(20).default(4),
+    maxFacts: z.number().int().min(1).max(20).default(5),
     /** Facts quoted in the extractive reply. */
-    replyFacts: z.number().int().min(1).max(10).default(3),
+    replyFacts: z.number().int().min(1).max(10).default(4),
     /** Calculator results shown. */
     maxCalculations: z.number().int().min(0).max(10).default(2),
     /** Retrieval score (0–1) below which a fact is not support; none left = "no verified answer". */
-    minFactScore: z.number().min(0).max(1).default(0.15),
+    minFactScore: z.number().min(0).max(1).default(0.1),
     /** Retrieval score (0–1) at which retrieval confidence is full. */
-    goodFactScore: z.number().min(0).max(1).default(0.45),
+    goodFactScore: z.number().min(0).max(1).default(0.35),
     /** Cards below this confidence are visibly marked. */
     flagBelow: z.number().min(0).max(1).default(0.8),
   }).strict().prefault({}),

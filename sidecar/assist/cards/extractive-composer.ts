@@ -32,26 +32,26 @@ export interface ExtractiveInput {
 
 /** Options (config `assist.cards`). */
 export interface ExtractiveOptions {
-  /** Facts shown on the card. Default 4. */
+  /** Facts shown on the card. Default 5. */
   maxFacts: number;
-  /** Facts quoted in the extractive reply. Default 3. */
+  /** Facts quoted in the extractive reply. Default 4. */
   replyFacts: number;
   /** Calculator results shown. Default 2. */
   maxCalculations: number;
-  /** Retrieval score below which a fact is not shown as support. Default 0.15. */
+  /** Retrieval score below which a fact is not shown as support. Default 0.10. */
   minFactScore: number;
-  /** Retrieval score at which retrieval confidence is full. Default 0.45. */
+  /** Retrieval score at which retrieval confidence is full. Default 0.35. */
   goodFactScore: number;
   /** Confidence threshold for marking a card. Default 0.80. */
   flagBelow: number;
 }
 
 export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
-  maxFacts: 4,
-  replyFacts: 3,
+  maxFacts: 5,
+  replyFacts: 4,
   maxCalculations: 2,
-  minFactScore: 0.15,
-  goodFactScore: 0.45,
+  minFactScore: 0.1,
+  goodFactScore: 0.35,
   flagBelow: 0.8,
 };
 
