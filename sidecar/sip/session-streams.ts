@@ -76,6 +76,7 @@ export class SessionStreams {
           telephoneEventPayloadType: stream.telephoneEventPayloadType,
           jitterBufferMs: this.#opts.media.jitterBufferMs,
           resamplerQuality: this.#opts.media.resamplerQuality,
+          maxGapFillMs: this.#opts.media.maxGapFillMs,
           debugWavPath: this.#opts.debugWavPathFor?.(this.#opts.callId, label),
           logger: log,
         });
