@@ -65,6 +65,11 @@ export interface RetrievalQuery {
   k?: number;
   /** Only facts in this language (or language-neutral ones) when set. */
   language?: string;
+  /**
+   * The language the query text is in (the utterance's), used for stemming and number words; not a
+   * filter. Default: `language`, else guessed from the text.
+   */
+  textLanguage?: string;
   /** Prefer/filter facts tagged with this objection class. */
   objectionClass?: ObjectionClass;
   /** With `objectionClass`: true keeps only facts tagged with that class; default false (boost only). */

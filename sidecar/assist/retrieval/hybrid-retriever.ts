@@ -70,10 +70,11 @@ export class HybridRetriever implements Retriever {
       return true;
     };
 
-    const [qvec] = await idx.embedder.embed([text], [query.language]);
+    const textLanguage = query.textLanguage ?? query.language;
+    const [qvec] = await idx.embedder.embed([text], [textLanguage]);
     const cosine = new Map<number, number>();
     for (const n of idx.vectors.search(qvec, this.o.vectorCandidates, accept)) cosine.set(n.label, n.similarity);
-    const terms = analysisTerms(analyse(text, idx.terms, query.language), { query: true });
+    const terms = analysisTerms(analyse(text, idx.terms, textLanguage), { query: true });
     const lexical = idx.lexical.search(terms, accept);
     // the best lexical candidates that HNSW did not return get their exact cosine from the stored vector
     const lexicalTop = [...lexical].sort((a, b) => b[1] - a[1]).slice(0, this.o.vectorCandidates);

@@ -1,0 +1,38 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildTermMap, loadTermMap } from '../../../../../sidecar/assist/retrieval/term-map.js';
+import { analyse, normaliseNumber, stemAll, tokenize } from '../../../../../sidecar/assist/retrieval/text-analyzer.js';
+
+const terms = loadTermMap(fileURLToPath(new URL('../../../../../config/kb-terms.yaml', import.meta.url)), stemAll);
+
+describe('text analysis', () => {
+  it('tokenises numbers with separators and turns % into a word', () => {
+    expect(tokenize("ShiftNest's price is 4.50 EUR, 1,500–2,500 EUR or 99.5%")).toEqual(['shiftnest', 'price', 'is', '4.50', 'eur', '1,500', '2,500', 'eur', 'or', '99.5', 'percent']);
+    expect(['39.00', '4.50', '1,500', '1.500', '13,56', '52,000'].map(normaliseNumber)).toEqual(['39', '4.5', '1500', '1500', '13.56', '52000']);
+  });
+
+  it('finds concepts by word, stem, phrase and compound part, with numbers as digits', () => {
+    const a = analyse('vores vagtplanlægningssystem er for dyrt ni og halvtreds kroner', terms, 'da');
+    expect(a.language).toBe('da');
+    expect(a.numbers).toEqual(['59']);
+    expect(a.concepts.get('price')).toBe(1);
+    expect(a.concepts.get('currency')).toBe(1);
+    expect(a.concepts.get('schedule')).toBe(0.6);
+    const b = analyse('who do we call when the system falls over', terms, 'en');
+    expect(b.concepts.get('uptime')).toBe(1);
+    expect(b.concepts.get('support')).toBe(1);
+  });
+
+  it('joins adjacent content words so that ASR-split names meet the name', () => {
+    const a = analyse('we looked at time harbour and zeit kontor', terms, 'en');
+    expect(a.joined).toEqual(expect.arrayContaining(['timeharbour', 'zeitkontor']));
+    expect(a.concepts.has('timeharbor')).toBe(true);
+    expect(a.concepts.has('zeitkontor')).toBe(true);
+  });
+
+  it('rejects a malformed term map with KB_BAD_TERMS', () => {
+    expect(() => buildTermMap({ price: 'expensive' })).toThrow(expect.objectContaining({ code: 'KB_BAD_TERMS' }));
+    expect(() => loadTermMap('/nonexistent/terms.yaml')).toThrow(expect.objectContaining({ code: 'KB_BAD_TERMS' }));
+    expect(buildTermMap({}).lookup('price')).toBeUndefined();
+  });
+});
