@@ -95,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     return 3;
   }
   const failed = result.reports.filter((r) => r.status === 'failed');
+  if (result.persistError) process.stderr.write(`modsvar kb: warning: ${result.persistError} (set kb.indexDir to a writable folder)\n`);
   if (o.cmd === 'ingest') {
     process.stdout.write(`knowledge folder ${stack.index.kbDir}\nindex ${stack.index.indexDir} (embedder ${stack.index.embedder.name}, ${stack.index.embedder.dimension} dimensions${result.rebuilt ? ', rebuilt' : ''})\n`);
     process.stdout.write(`${'status'.padEnd(10)} ${'facts'.padStart(5)} ${'unverified'.padStart(10)}  file\n`);

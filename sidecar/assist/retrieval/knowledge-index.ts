@@ -73,6 +73,8 @@ export interface IngestResult {
   embeddedPassages: number;
   /** True when the whole index was rebuilt (first run, or embedder/dimension changed). */
   rebuilt: boolean;
+  /** Set when the index could not be written (e.g. a read-only folder); it is still usable in memory. */
+  persistError?: string;
 }
 
 const MANIFEST = 'manifest.json';
@@ -164,10 +166,18 @@ export class KnowledgeIndex {
     for (const p of passages) this.lexical.add(p.label, analysisTerms(analyse(p.text, this.terms, p.language)), nameStems(p.text, p.language));
 
     const manifest: Manifest = { version: 1, embedder: { name: this.embedder.name, dimension: this.embedder.dimension }, nextLabel, files, passages };
-    if (this.options.persist !== false) await this.writeManifest(manifest, index);
+    let persistError: string | undefined;
+    if (this.options.persist !== false) {
+      try {
+        await this.writeManifest(manifest, index);
+      } catch (err) {
+        // a read-only location must not stop retrieval: the index stays in memory for this process
+        persistError = `index not saved to ${this.indexDir}: ${(err as Error).message}`;
+      }
+    }
     const reports = folder.files.map((f) => f.report);
     if (!reuse && previous) for (const r of reports) if (r.status === 'unchanged') r.status = 'changed';
-    return { reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse };
+    return { reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse, ...(persistError ? { persistError } : {}) };
   }
 
   /** The stored (normalised) vector of a passage, or undefined. */

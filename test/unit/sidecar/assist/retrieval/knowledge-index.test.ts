@@ -137,3 +137,16 @@ describe('KnowledgeIndex', () => {
     }
   });
 });
+
+describe('KnowledgeIndex on a location it cannot write', () => {
+  it('still ingests and searches in memory, and says why the index was not saved', async () => {
+    const kb = copyKb();
+    const blocker = join(kb, '..', 'not-a-folder');
+    writeFileSync(blocker, 'a file where the index folder should be');
+    const index = new KnowledgeIndex({ kbDir: kb, indexDir: join(blocker, 'index'), embedder: new CountingEmbedder(), terms });
+    const r = await index.ingest();
+    expect(r.persistError).toMatch(/^index not saved to .*not-a-folder\/index: /);
+    expect(r.factCount).toBe(136);
+    expect((await new HybridRetriever(index).search({ text: 'soc 2 report', k: 1 }))[0].fact.id).toBe('F-310');
+  });
+});
