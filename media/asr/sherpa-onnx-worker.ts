@@ -163,7 +163,9 @@ function decode(id: number, s: Session): void {
 function emitFinal(id: number, s: Session, endOfUtterance: boolean, fromFinalize: boolean, limitSamples = s.samples): void {
   const r = s.rec.getResult(s.stream);
   const text = r.text.trim();
-  if (text) {
+  // An endpoint in silence (rule 1) gives an empty final: it tells the resend buffer of the
+  // reconnecting/fallback decorator that the audio so far is settled, so the buffer stays small.
+  if (text || (endOfUtterance && !fromFinalize)) {
     const words = toWords(r, s, limitSamples);
     const startMs = segStartMs(r, s);
     post({ op: 'event', id, event: {

@@ -73,6 +73,15 @@ describe('SherpaOnnxProvider (worker threads, scripted engine)', () => {
     expect(finals.map((f) => [f.text, f.fromFinalize, f.endOfUtterance])).toEqual([['more', true, false], ['than', true, true]]);
   });
 
+  it('marks long silence settled with an empty endpoint final (rule 1), so resend buffers stay small', async () => {
+    const s = provider.open({ language: 'en', sampleRateHz: 16000, logger: silentLogger() });
+    const r = collect(s);
+    writeFrames(s, scriptedSpeech([{ k: 0, ms: 2000 }]));
+    await s.finish();
+    const finals = (await r.done).filter((e): e is AsrFinalEvent => e.type === 'final');
+    expect(finals.map((f) => [f.text, f.words.length, f.endOfUtterance, f.fromFinalize])).toEqual([['', 0, true, false]]);
+  });
+
   it('spreads sessions over the workers and refuses a language without a model', () => {
     const a = provider.open({ language: 'en-US', sampleRateHz: 16000, logger: silentLogger() });
     const b = provider.open({ language: 'en', sampleRateHz: 16000, logger: silentLogger() });
