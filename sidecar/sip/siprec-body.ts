@@ -150,6 +150,9 @@ function placeParts(result: SiprecBody, parts: readonly BodyPart[], depth: numbe
 }
 
 function place(result: SiprecBody, role: 'sdp' | 'metadata' | undefined, content: string, mediaType: string, charset?: string): void {
+  if ((role === 'sdp' && METADATA_TYPES.has(mediaType)) || (role === 'metadata' && SDP_TYPES.has(mediaType))) {
+    result.warnings.push(`a body declared ${mediaType} holds ${role === 'sdp' ? 'SDP' : 'rs-metadata'}; read as such`);
+  }
   if (role === 'sdp') {
     if (result.sdp !== undefined) {
       result.warnings.push('body has more than one SDP part; the first is used');

@@ -117,7 +117,7 @@ describe('extractSiprecBody', () => {
   });
 
   it('follows the content when the declared type contradicts it (metadata labelled application/sdp)', () => {
-    expect(extractSiprecBody('application/sdp', XML)).toEqual({ metadata: XML, ignoredParts: [], warnings: [] });
-    expect(extractSiprecBody('application/rs-metadata+xml', SDP)).toEqual({ sdp: SDP, ignoredParts: [], warnings: [] });
+    expect(extractSiprecBody('application/sdp', XML)).toEqual({ metadata: XML, ignoredParts: [], warnings: ['a body declared application/sdp holds rs-metadata; read as such'] });
+    expect(extractSiprecBody('application/rs-metadata+xml', SDP)).toEqual({ sdp: SDP, ignoredParts: [], warnings: ['a body declared application/rs-metadata+xml holds SDP; read as such'] });
   });
 });
