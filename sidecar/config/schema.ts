@@ -109,8 +109,11 @@ export const apiTokenSchema = z.object({
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
   /** The token itself: only through the MODSVAR_API__TOKENS environment variable (JSON), never in the file. */
   token: z.string().min(16).optional(),
-  /** `agent`: sees only calls an AoR of theirs takes part in; `supervisor`: sees all, read-only; `monitor`: /metrics and probes only. */
-  role: z.enum(['agent', 'supervisor', 'monitor']),
+  /**
+   * `agent`: sees only calls an AoR of theirs takes part in; `supervisor`: sees all, read-only; `monitor`: /metrics
+   * and probes only; `ingest`: may only feed calls in through `/api/ingress/ws` (`modsvar replay`), reads nothing else.
+   */
+  role: z.enum(['agent', 'supervisor', 'monitor', 'ingest']),
   /** For agents: AoRs or extensions (`sip:1001@pbx.example.com`, `1001`); an entry without `@` matches the user part. */
   aors: z.array(z.string().min(1)).default([]),
   /** Display name and audit subject. Default: the role and the env variable name. */

@@ -1,11 +1,12 @@
 /**
  * Who is calling the API, and what they may see. Agents are bound to AoRs/extensions and see only the
  * calls one of those takes part in; supervisors see every call, read-only; monitors (Prometheus, probes)
- * see only /metrics, /healthz and /readyz.
+ * see only /metrics, /healthz and /readyz; ingest clients (`modsvar replay`) only feed calls in.
  */
 import type { CallParticipant } from '../../calls/call-events.js';
 
-export type ApiRole = 'agent' | 'supervisor' | 'monitor';
+/** `ingest`: feeds calls in (`/api/ingress/ws`, `modsvar replay`) and sees only the calls it feeds. */
+export type ApiRole = 'agent' | 'supervisor' | 'monitor' | 'ingest';
 
 /** An authenticated caller. */
 export interface Principal {
