@@ -89,6 +89,10 @@ export function toProviderError(err: unknown, closeCode?: number, closeReason?: 
       : status === 429 ? 'rate limited' : `HTTP ${status}`;
     return ProviderError.fromHttpStatus('deepgram', status, `deepgram: ${what} (HTTP ${status})`, err);
   }
+  if (message === 'TIMEOUT') {
+    // the SDK's own connect deadline (connectionTimeoutInSeconds) passed without an upgrade answer
+    return new ProviderError('deepgram', 'timeout', 'deepgram: no answer to the WebSocket upgrade within the connect deadline', { cause: err });
+  }
   if (closeCode === 1008) {
     return new ProviderError('deepgram', 'invalid_request', `deepgram: audio could not be decoded (close 1008 ${closeReason ?? ''})`.trim(),
       { status: closeCode, cause: err });

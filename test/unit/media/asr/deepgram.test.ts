@@ -206,4 +206,24 @@ describe('DeepgramProvider against the local /v1/listen server', () => {
     expect(server.connections[0].query.get('diarize')).toBe('true');
     expect(final.words.map((w) => [w.text, w.speaker])).toEqual([['Honestly,', 0], ['that', 1]]);
   });
+
+  it('reports a server that never answers the upgrade as a retryable timeout', async () => {
+    const { createServer } = await import('node:net');
+    const blackhole = createServer(() => { /* accept the TCP connection, never answer */ });
+    await new Promise<void>((r) => blackhole.listen(0, '127.0.0.1', r));
+    try {
+      const provider = new DeepgramProvider({
+        apiKey: KEY, baseUrl: `ws://127.0.0.1:${(blackhole.address() as { port: number }).port}`, model: 'nova-3', interimResults: true,
+        endpointingMs: 300, utteranceEndMs: 1000, smartFormat: true, punctuate: true, vadEvents: false, keepAliveIntervalMs: 4000, connectTimeoutMs: 300,
+      });
+      const s = provider.open({ language: 'en', sampleRateHz: 16000, logger: silentLogger() });
+      writeFrames(s, utterance([1]));
+      const events = await collect(s).done;
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'error', error: { category: 'timeout', retryable: true } });
+      await expect(s.ready).resolves.toBe(false);
+    } finally {
+      blackhole.close();
+    }
+  });
 });
