@@ -137,7 +137,7 @@ export interface CallHubLike {
   /**
    * Starts a call and returns its handle.
    * @throws TypeError when `callId` is empty or a stream label repeats.
-   * @throws InvalidStateError (`CALL_EXISTS`) when a live call already has this ID, or after the hub closed.
+   * @throws InvalidStateError (code `INVALID_STATE`) when a live call already has this ID, or after the hub closed.
    */
   startCall(options: StartCallOptions): CallHandle;
   /** The live call with this ID. */

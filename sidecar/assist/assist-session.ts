@@ -1,0 +1,260 @@
+import type { Logger } from 'pino';
+import type { CallCard, CallCustomer, CallEventInit, FeedbackKind, LedgerEntry } from '../calls/call-events.js';
+import { cardCreated, cardUpdated, customerResolved, healthChanged, ledgerChanged, objectionRaised } from '../calls/call-events.js';
+import { toCallCard } from '../calls/call-card.js';
+import type { Transcript, Utterance } from '../calls/transcript.js';
+import type { Card } from './cards/card.js';
+import type { CardComposer } from './cards/card-composer.js';
+import type { ConversationTurn } from './cards/draft-prompt.js';
+import type { CallContextCache } from './crm/call-context-cache.js';
+import type { ObjectionDetector } from './detection/objection-detector.js';
+import { ObjectionTracker } from './detection/objection-tracker.js';
+import type { ObjectionEvent, StabilityOptions } from './detection/tracker-types.js';
+import { ObjectionLedger } from './objection-ledger.js';
+import type { CustomerContextRecord } from './ports.js';
+
+/** What every call's assist shares (built once by the composition root). */
+export interface AssistServices {
+  detector: ObjectionDetector;
+  composer: CardComposer;
+  /** Per-call CRM lookups; undefined = no CRM configured. */
+  contexts?: CallContextCache;
+  /** Interim stability rules (config `detection.stability`). */
+  stability?: Partial<StabilityOptions>;
+  /** Longest wait at hang-up for cards still composing, ms; drafts still running then are cancelled. Default 3000. */
+  drainTimeoutMs?: number;
+}
+
+/** Options of an {@link AssistSession}. */
+export interface AssistSessionOptions {
+  callId: string;
+  /** Call start, epoch ms (transcript times are ms from it). */
+  startedAtMs: number;
+  transcript: Transcript;
+  services: AssistServices;
+  /** The customer's AoR / number for the CRM lookup (from the customer participant). */
+  customerKey?: { phone?: string; aor?: string };
+  /** Where call events go (`registry.publish`). */
+  publish: (event: CallEventInit) => void;
+  logger: Logger;
+  /** Clock, epoch ms. Default Date.now. */
+  now?: () => number;
+}
+
+interface CardState {
+  controller: AbortController;
+  createdAtMs?: number;
+  last?: CallCard;
+  done: Promise<void>;
+}
+
+/** Turns of context handed to the draft prompt. */
+const PROMPT_TURNS = 6;
+
+/**
+ * The assist side of one call: transcript (interim + final) → {@link ObjectionTracker} (customer speech
+ * only) → {@link CardComposer} (retrieval → extractive card at once → drafted card when an Llm is
+ * configured, grounding guard) → {@link ObjectionLedger} → call events (`objection`, `card.created`,
+ * `card.updated`, `ledger`, `call.customer`, `health`). Every card carries its stage timestamps.
+ *
+ * CRM: looked up once at {@link start}; a CRM that is down is a `health` degraded event, and cards are
+ * composed without context. LLM failures are `health` events for component `llm` (the extractive card
+ * stands). Feedback reaches it through {@link feedback}. {@link finish} (hang-up, after ASR drained)
+ * waits for cards still composing, cancels drafts past the deadline, closes the ledger (open objections
+ * → unanswered) and stops the tracker. Idempotent.
+ */
+export class AssistSession {
+  readonly callId: string;
+  readonly #o: AssistSessionOptions;
+  readonly #tracker: ObjectionTracker;
+  readonly #ledger = new ObjectionLedger();
+  readonly #cards = new Map<string, CardState>();
+  readonly #now: () => number;
+  #context: Promise<CustomerContextRecord | undefined> = Promise.resolve(undefined);
+  #llmDegraded = false;
+  #finishing?: Promise<void>;
+  readonly #onInterim = (u: Utterance) => this.#push(u, 'interim');
+  readonly #onFinal = (u: Utterance) => this.#push(u, 'final');
+
+  constructor(options: AssistSessionOptions) {
+    this.#o = options;
+    this.callId = options.callId;
+    this.#now = options.now ?? Date.now;
+    this.#tracker = new ObjectionTracker({
+      callId: options.callId, detector: options.services.detector, stability: options.services.stability, logger: options.logger,
+    });
+    this.#tracker.on('objection-raised', (e) => this.#raised(e));
+    this.#tracker.on('objection-updated', (e) => this.#updated(e));
+    this.#tracker.on('objection-withdrawn', (e) => this.#withdrawn(e));
+    options.transcript.on('interim', this.#onInterim);
+    options.transcript.on('final', this.#onFinal);
+  }
+
+  /** The ledger entries so far (copies). */
+  get ledger(): LedgerEntry[] {
+    return this.#ledger.entries;
+  }
+
+  /** Starts the CRM lookup (once); resolves when it settled. Never rejects. */
+  start(): Promise<void> {
+    const { contexts } = this.#o.services;
+    const key = this.#o.customerKey;
+    if (!contexts || !key || (!key.aor && !key.phone)) return Promise.resolve();
+    const lookup = contexts.lookup(this.callId, key);
+    this.#context = lookup.then((r) => r.record);
+    return lookup.then((r) => {
+      if (r.status === 'found' && r.record) this.#publish(customerResolved({ callId: this.callId, customer: toCustomer(r.record, key) }));
+      if (r.status === 'unavailable') {
+        this.#publish(healthChanged({
+          callId: this.callId,
+          health: { component: 'crm', status: 'degraded', category: r.category, retrying: false, detail: 'CRM unavailable: this call has no customer context' },
+        }));
+      }
+    });
+  }
+
+  /** The agent's verdict on a card (from the registry's `feedback` observer event). */
+  feedback(cardId: string, kind: FeedbackKind): void {
+    const state = this.#cards.get(cardId);
+    if (!state?.last) return;
+    if (kind === 'used') this.#ledgerEvent(this.#ledger.cardUsed(state.last.objectionId, this.#callMs()));
+  }
+
+  /** Hang-up: settle cards, close the ledger and the tracker. Idempotent (same promise). */
+  finish(): Promise<void> {
+    this.#finishing ??= this.#finish();
+    return this.#finishing;
+  }
+
+  async #finish(): Promise<void> {
+    const deadlineMs = this.#o.services.drainTimeoutMs ?? 3000;
+    this.#o.transcript.off('interim', this.#onInterim);
+    this.#o.transcript.off('final', this.#onFinal);
+    this.#tracker.close('call-ended');
+    const pending = [...this.#cards.values()].map((c) => c.done);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(pending), new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); })]);
+    clearTimeout(timer);
+    for (const c of this.#cards.values()) c.controller.abort();
+    for (const e of this.#ledger.close()) this.#ledgerEvent(e);
+    this.#o.services.contexts?.release(this.callId);
+  }
+
+  #push(u: Utterance, type: 'interim' | 'final'): void {
+    if (type === 'final' && u.role === 'agent') {
+      for (const e of this.#ledger.agentSpoke(u.text, u.startMs)) this.#ledgerEvent(e);
+    }
+    this.#tracker.push({
+      type, utteranceId: u.id, text: u.text, role: u.role, participantId: u.participantId ?? '', streamLabel: u.streamLabel,
+      language: u.language, startMs: u.startMs, endMs: u.endMs, receivedAtMs: this.#now(),
+    });
+  }
+
+  #raised(e: ObjectionEvent): void {
+    this.#publish(objectionRaised({
+      callId: this.callId,
+      objection: { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs },
+    }));
+    this.#ledgerEvent(this.#ledger.raised(e.objectionId, e.objectionClass, e.startMs));
+    this.#compose(e);
+  }
+
+  #updated(e: ObjectionEvent): void {
+    if (!e.previousClass) return;
+    // a new class needs a new card (same id): cancel the old one's draft and compose again
+    this.#publish(objectionRaised({
+      callId: this.callId,
+      objection: { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs },
+    }));
+    this.#ledgerEvent(this.#ledger.reclassified(e.objectionId, e.objectionClass));
+    this.#cards.get(e.objectionId)?.controller.abort();
+    this.#compose(e);
+  }
+
+  #withdrawn(e: ObjectionEvent): void {
+    // The card stays on screen (the agent may have read it); its draft stops and the ledger drops it.
+    this.#cards.get(e.objectionId)?.controller.abort();
+    this.#ledger.withdrawn(e.objectionId);
+    this.#o.logger.debug({ objectionId: e.objectionId }, 'objection withdrawn');
+  }
+
+  #compose(e: ObjectionEvent): void {
+    const controller = new AbortController();
+    const previous = this.#cards.get(e.objectionId);
+    const state: CardState = { controller, createdAtMs: previous?.createdAtMs, last: previous?.last, done: Promise.resolve() };
+    this.#cards.set(e.objectionId, state);
+    state.done = (async () => {
+      const context = await this.#context;
+      const card = await this.#o.services.composer.compose(
+        { callId: this.callId, objectionId: e.objectionId, objectionClass: e.objectionClass, language: e.language, text: e.text, confidence: e.confidence, stages: e.stages },
+        { context, turns: this.#turns(), signal: controller.signal, onCard: (c) => { if (this.#cards.get(e.objectionId) === state) this.#onCard(state, c); } },
+      );
+      this.#llmHealth(card);
+    })().catch((err) => this.#o.logger.error({ err, objectionId: e.objectionId }, 'card composition failed'));
+  }
+
+  #onCard(state: CardState, card: Card): void {
+    const nowMs = this.#now();
+    const first = state.createdAtMs === undefined;
+    state.createdAtMs ??= nowMs;
+    const view = toCallCard(card, { createdAtMs: state.createdAtMs, updatedAtMs: nowMs });
+    if (state.last?.feedback) view.feedback = state.last.feedback;
+    state.last = view;
+    this.#publish(first ? cardCreated({ callId: this.callId, card: view }) : cardUpdated({ callId: this.callId, card: view }));
+    if (first) this.#ledgerEvent(this.#ledger.cardShown(card.objectionId, card.id, this.#callMs()));
+  }
+
+  #llmHealth(card: Card): void {
+    const outcome = card.draft?.outcome;
+    if (!outcome) return;
+    if (outcome === 'provider-error' || outcome === 'timeout') {
+      if (this.#llmDegraded) return;
+      this.#llmDegraded = true;
+      this.#publish(healthChanged({
+        callId: this.callId,
+        health: { component: 'llm', status: 'degraded', category: card.draft?.errorCode ?? outcome, retrying: true, detail: 'language model unavailable: cards stay extractive' },
+      }));
+    } else if (this.#llmDegraded && outcome !== 'cancelled') {
+      this.#llmDegraded = false;
+      this.#publish(healthChanged({ callId: this.callId, health: { component: 'llm', status: 'ok', detail: 'language model answering again' } }));
+    }
+  }
+
+  #turns(): ConversationTurn[] {
+    const out: ConversationTurn[] = [];
+    for (const u of this.#o.transcript.utterances.slice(-PROMPT_TURNS)) {
+      if (u.role === 'agent' || u.role === 'customer') out.push({ role: u.role, text: u.text });
+    }
+    return out;
+  }
+
+  #ledgerEvent(entry: LedgerEntry | undefined): void {
+    if (entry) this.#publish(ledgerChanged({ callId: this.callId, entry }));
+  }
+
+  #callMs(): number {
+    return Math.max(0, this.#now() - this.#o.startedAtMs);
+  }
+
+  #publish(event: CallEventInit): void {
+    try {
+      this.#o.publish(event);
+    } catch (err) {
+      this.#o.logger.error({ err, type: event.type }, 'publishing a call event failed');
+    }
+  }
+}
+
+function toCustomer(r: CustomerContextRecord, key: { phone?: string; aor?: string }): CallCustomer {
+  const number = key.phone ?? (key.aor ? /^(?:sips?:|tel:)?([^@;]+)/i.exec(key.aor)?.[1] : undefined);
+  return {
+    ...(r.contactName && { name: r.contactName }),
+    ...(number && { number }),
+    ...(r.company && { company: r.company }),
+    ...(r.employees !== undefined && { employees: r.employees }),
+    ...(r.industry && { industry: r.industry }),
+    ...(r.currentVendor && { currentVendor: r.currentVendor }),
+    facts: { ...r.fields },
+    source: r.source,
+  };
+}
