@@ -96,6 +96,9 @@ export async function startDeepgramServer(options: DeepgramServerOptions): Promi
     if (options.rejectStatus) return reject(socket, options.rejectStatus, 'REJECTED', `rejected with ${options.rejectStatus}`);
     const q = url.searchParams;
     if (!q.get('model')) return reject(socket, 400, 'INVALID_QUERY_PARAMETER', 'model is required');
+    if (q.getAll('keywords').length && (q.get('model') ?? '').startsWith('nova-3')) {
+      return reject(socket, 400, 'INVALID_QUERY_PARAMETER', 'keywords is not supported by nova-3; use keyterm');
+    }
     const lang = q.get('language') ?? 'en';
     if (!languages.includes(lang)) {
       return reject(socket, 400, 'INVALID_QUERY_PARAMETER', `No such model/language combination: ${lang}`);
@@ -115,7 +118,6 @@ export async function startDeepgramServer(options: DeepgramServerOptions): Promi
     const utteranceEndMs = interim && q.get('utterance_end_ms') ? Number(q.get('utterance_end_ms')) : undefined;
     const vadEvents = q.get('vad_events') === 'true';
     const diarize = q.get('diarize') === 'true';
-    const language = q.get('language') ?? 'en';
     const requestId = randomUUID();
     let samples = 0; // audio position on this connection
     let segStart = 0; // seconds: start of the current (not yet final) segment
@@ -238,7 +240,6 @@ export async function startDeepgramServer(options: DeepgramServerOptions): Promi
       closed = true;
       clearTimeout(idle);
     });
-    void language;
   }
 
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
