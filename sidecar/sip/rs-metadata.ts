@@ -71,8 +71,8 @@ const NAMESPACES: readonly MetadataNamespace[] = [
  *
  * @param xml the metadata body (UTF-8 text)
  * @returns the model; tolerated oddities are listed in `warnings`
- * @throws SiprecError `SIPREC_BAD_METADATA` (400): DOCTYPE/ENTITY present (never expanded), not
- *   well-formed, or the root is not `<recording>`/`<recording_metadata>`.
+ * @throws SiprecError `SIPREC_METADATA_DTD` (400): DOCTYPE/ENTITY present (never expanded);
+ *   `SIPREC_BAD_METADATA` (400): not well-formed, or the root is not `<recording>`/`<recording_metadata>`.
  */
 export function parseRsMetadata(xml: string): RsMetadata {
   const root = parseXmlTree(xml);

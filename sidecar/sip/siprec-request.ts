@@ -238,7 +238,14 @@ function readBody(req: SipRequestLike, ctx: SiprecContext): { offer?: SdpOffer; 
       if (err instanceof SiprecError && truncated) {
         throw new SiprecError(err.code, err.sipStatus, err.sipReason, `${err.message} (the multipart body has no closing delimiter: truncated?)`, { cause: err });
       }
-      throw err;
+      // Vendors do send metadata that is not well-formed XML. With an SDP to record from, the session
+      // goes on without metadata (streams and participants from the SDP alone) and says so. A DOCTYPE or
+      // entity declaration is still refused: that is an attack shape, not a vendor quirk.
+      if (err instanceof SiprecError && err.code === 'SIPREC_BAD_METADATA' && body.sdp !== undefined) {
+        warnings.push(`${err.message}; metadata ignored, streams taken from the SDP alone`);
+      } else {
+        throw err;
+      }
     }
   }
   const offer = body.sdp !== undefined ? parseSdpOffer(body.sdp) : undefined;

@@ -40,15 +40,15 @@ const parser = new XMLParser({
 /**
  * Parses an XML document into an {@link XmlElement} tree.
  *
- * @throws SiprecError `SIPREC_BAD_METADATA` (400) for a DOCTYPE or ENTITY declaration (refused, never
- *   expanded), for XML that is not well-formed (the validator's message, line and column), or for a
+ * @throws SiprecError `SIPREC_METADATA_DTD` (400) for a DOCTYPE or ENTITY declaration (refused, never
+ *   expanded); `SIPREC_BAD_METADATA` (400) for XML that is not well-formed (the validator's message, line and column), or for a
  *   document without a root element.
  */
 export function parseXmlTree(xml: string): XmlElement {
   // Leading blank lines before `<?xml` (an extra CRLF after the part headers) make the declaration illegal.
   const text = xml.replace(/^\uFEFF/, '').trimStart();
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
-    throw new SiprecError('SIPREC_BAD_METADATA', 400, 'Bad Request',
+    throw new SiprecError('SIPREC_METADATA_DTD', 400, 'Bad Request',
       'rs-metadata contains a DOCTYPE/ENTITY declaration, which RFC 7865 metadata never needs; refused unexpanded');
   }
   const valid = XMLValidator.validate(text);

@@ -25,13 +25,13 @@ describe('parseRsMetadata', () => {
   it('refuses a billion-laughs document with 400 without expanding any entity', () => {
     const e = thrown(() => parseRsMetadata(BILLION_LAUGHS));
     expect(e.sipStatus).toBe(400);
-    expect(e.code).toBe('SIPREC_BAD_METADATA');
+    expect(e.code).toBe('SIPREC_METADATA_DTD');
     expect(e.message).toContain('DOCTYPE/ENTITY');
   });
 
   it('refuses an external entity declaration (XXE) with 400', () => {
     const xxe = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><recording xmlns="urn:ietf:params:xml:ns:recording:1">&x;</recording>';
-    expect(thrown(() => parseRsMetadata(xxe)).code).toBe('SIPREC_BAD_METADATA');
+    expect(thrown(() => parseRsMetadata(xxe)).code).toBe('SIPREC_METADATA_DTD');
   });
 
   it('leaves an undeclared entity reference as literal text instead of resolving it', () => {

@@ -46,8 +46,17 @@ describe('interpretInitialInvite: refusals, in the documented order', () => {
     const body = '--b\r\nContent-Type: application/sdp\r\n\r\n' + twoStreams() + '\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<!DOCTYPE r [<!ENTITY a "b">]><recording xmlns="urn:ietf:params:xml:ns:recording:1">&a;</recording>\r\n--b--\r\n';
     const d = interpretInitialInvite(invite(body, 'multipart/mixed;boundary=b'), context());
     expect(d.response.status).toBe(400);
-    expect(d.errorCode).toBe('SIPREC_BAD_METADATA');
+    expect(d.errorCode).toBe('SIPREC_METADATA_DTD');
     expect(d.response.headers.Warning).toContain('DOCTYPE/ENTITY');
+  });
+
+  it('records from the SDP alone and warns when the metadata is not well-formed XML', () => {
+    const body = '--b\r\nContent-Type: application/sdp\r\n\r\n' + twoStreams() + '\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording xmlns="urn:ietf:params:xml:ns:recording:1"><participant participant_id="p1"></recording>\r\n--b--\r\n';
+    const d = interpretInitialInvite(invite(body, 'multipart/mixed;boundary=b'), context());
+    expect(d.response.status).toBe(200);
+    expect(d.session?.metadataNamespace).toBeUndefined();
+    expect(d.session?.streams.map((s) => s.label)).toEqual(['1', '2']);
+    expect(d.warnings.some((w) => /not well-formed XML.*streams taken from the SDP alone/.test(w))).toBe(true);
   });
 
   it('marks truncated metadata as probably truncated when the closing delimiter is missing', () => {
@@ -224,10 +233,10 @@ describe('interpretInDialog', () => {
 
   it('keeps the current session when a re-INVITE is refused', () => {
     const { session, ctx } = start();
-    const body = `--b\r\nContent-Type: application/sdp\r\n\r\n${twoStreams()}\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<recording><participant></recording>\r\n--b--\r\n`;
+    const body = `--b\r\nContent-Type: application/sdp\r\n\r\n${twoStreams()}\r\n--b\r\nContent-Type: application/rs-metadata+xml\r\n\r\n<!DOCTYPE recording [<!ENTITY x "y">]><recording>&x;</recording>\r\n--b--\r\n`;
     const d = interpretInDialog(reinvite(body, 'multipart/mixed;boundary=b'), session, ctx);
     expect(d.response.status).toBe(400);
-    expect(d.errorCode).toBe('SIPREC_BAD_METADATA');
+    expect(d.errorCode).toBe('SIPREC_METADATA_DTD');
     expect(d.session).toBe(session);
     expect(d.change).toEqual({ type: 'none' });
   });
