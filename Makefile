@@ -3,8 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the tests use: sipp (SIPREC end-to-end over UDP), real recorded speech, sox/espeak-ng
-# (fixture and demo audio), Chromium (browser end-to-end test).
-DEBIAN_TEST_PACKAGES := sip-tester pocketsphinx-testdata sox espeak-ng chromium
+# (fixture and demo audio), Chromium (browser end-to-end test), bzip2 (model archives).
+DEBIAN_TEST_PACKAGES := sip-tester pocketsphinx-testdata sox espeak-ng chromium bzip2
 
 .PHONY: help setup deps test serve bench eval models typecheck
 

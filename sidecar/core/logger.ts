@@ -1,25 +1,17 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
+const SECRET_KEYS = ['secret', 'apiKey', 'token', 'password', 'authorization', 'accessToken', 'clientSecret'];
+
 /**
- * Paths that are always redacted from log lines. Secrets come only from the environment and must
- * never reach a log (see README "Secrets").
+ * Paths that are always redacted from log lines: the secret-bearing keys at the top level and up to four
+ * levels down (`config.asr.deepgram.apiKey`), plus request headers. Secrets come only from the environment
+ * and must never reach a log (see README "Configuration").
  */
 export const REDACT_PATHS = [
-  'secret',
-  '*.secret',
-  '*.*.secret',
-  'apiKey',
-  '*.apiKey',
-  '*.*.apiKey',
-  'token',
-  '*.token',
-  '*.*.token',
-  'authorization',
-  '*.authorization',
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`, `*.*.*.*.${k}`]),
   'headers.authorization',
   'req.headers.authorization',
-  'password',
-  '*.password',
+  'req.headers.cookie',
 ];
 
 /** Options for {@link createLogger}. */

@@ -17,11 +17,12 @@ describe('createLogger', () => {
   it('writes JSON lines and redacts secrets, API keys and tokens at any common depth', () => {
     const out = spy();
     const logger = createLogger({ destination: out.stream, level: 'info' });
-    logger.info({ drachtio: { host: 'h', secret: 'drachtio-secret' }, apiKey: 'dg-key', auth: { token: 'tok' } }, 'connecting');
+    logger.info({ drachtio: { host: 'h', secret: 'drachtio-secret' }, apiKey: 'dg-key', auth: { token: 'tok' }, config: { asr: { deepgram: { apiKey: 'deep-key' } } } }, 'connecting');
     logger.child({ callId: 'c1' }).info({ headers: { authorization: 'Bearer abc' } }, 'request');
     const text = out.lines().join('\n');
     expect(text).not.toContain('drachtio-secret');
     expect(text).not.toContain('dg-key');
+    expect(text).not.toContain('deep-key');
     expect(text).not.toContain('"tok"');
     expect(text).not.toContain('Bearer abc');
     const first = JSON.parse(out.lines()[0]);
