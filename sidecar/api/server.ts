@@ -10,6 +10,7 @@
  *   `POST /api/calls/:callId/cards/:cardId/feedback` (agents), `GET /api/stats/today` (supervisors)
  * - `GET /api/knowledge/search?q=`, `GET /api/schema/call-events` (the WebSocket protocol's JSON schema)
  * - WebSocket `GET /api/calls/:callId/ws?since=`, `GET /api/wall/ws?since=`
+ * - WebSocket `GET /api/ingress/ws` (role `ingest`, with a `hub`): feeds a recorded call in (`modsvar replay`)
  * - `GET /healthz`, `GET /readyz`, `GET /metrics` (monitor/supervisor)
  * - the agent UI: `/`, `/call/:callId`, `/wall`, `/assets/*` (public shell, no data)
  *
@@ -24,6 +25,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import type { Retriever } from '../assist/ports.js';
+import type { CallHubLike } from '../calls/call-hub-types.js';
 import type { CallRegistry, CallRegistryOptions } from '../calls/call-registry.js';
 import { callEventSchema } from '../calls/call-event-schema.js';
 import type { ApiConfig } from '../config/schema.js';
@@ -37,6 +39,7 @@ import healthPlugin, { type ReadinessCheck } from './plugins/health.js';
 import metricsPlugin, { createApiMetrics } from './plugins/metrics.js';
 import uiPlugin from './plugins/ui.js';
 import callRoutes from './routes/calls.js';
+import ingressRoutes from './routes/ingress.js';
 import knowledgeRoutes from './routes/knowledge.js';
 import sessionRoutes from './routes/session.js';
 import socketRoutes from './routes/sockets.js';
@@ -46,6 +49,8 @@ export interface ApiServerOptions {
   config: ApiConfig;
   /** The registry of live and recent calls (read only here). */
   registry: CallRegistry;
+  /** Where `/api/ingress/ws` starts calls (replayed recordings and transcripts); without it that route does not exist. */
+  hub?: CallHubLike;
   /** For `/api/knowledge/search`; without it the route answers 503. */
   retriever?: Retriever;
   /** Readiness checks by name (`drachtio`, `asr`, `index`); `/readyz` is 200 only when all pass. */
@@ -129,6 +134,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     heartbeatMs: options.heartbeatMs,
     onCount: (n) => metrics.wsClients.set(n),
   });
+  if (options.hub) {
+    await app.register(ingressRoutes, { hub: options.hub, registry, socketsPerMinute: config.rateLimit.socketsPerMinute });
+  }
   await app.register(knowledgeRoutes, { retriever: options.retriever });
   await app.register(healthPlugin, { checks: options.readiness ?? {}, roles: ['agent', 'supervisor', 'monitor'] });
   await app.register(metricsPlugin, { metrics });
