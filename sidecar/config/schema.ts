@@ -202,6 +202,8 @@ export const detectionSchema = z.object({
   exampleWeight: z.number().min(0).default(1.5),
   /** Example similarity (cosine, 0–1) below which examples add nothing. */
   exampleFloor: z.number().min(0).max(0.99).default(0.45),
+  /** Where no cue fires, the example classifier may name a class at this probability (0–1); 1 = off. Such cards stay below 0.80. */
+  classifierMinProbability: z.number().min(0).max(1).default(0.5),
   /** Playbook language for utterances in a language without one. */
   fallbackLanguage: z.string().min(2).default('en'),
   /** Platt calibration of the confidence: P = 1/(1+exp(-(a·margin+b))); refit with `modsvar eval objections FILE --fit-calibration`. */

@@ -4,6 +4,7 @@ import { compilePattern, type CuePattern, type MatchEnv } from './cue-pattern.js
 import type { Playbook, ReplyMove } from './playbook-schema.js';
 import { TextNormaliser, tokenise } from './text-normaliser.js';
 import { ExampleModel } from './example-model.js';
+import { ExampleClassifier } from './example-classifier.js';
 
 /** Every label a detector can give: the eight objection classes and `none`. */
 export const DETECTION_LABELS: readonly ObjectionLabel[] = [...OBJECTION_CLASSES, 'none'];
@@ -33,6 +34,8 @@ export interface CompiledPlaybook {
   negationBefore: CuePattern[];
   negationWindowTokens: number;
   examples: ExampleModel;
+  /** Logistic regression over the examples' stems, the fallback where no cue fires. */
+  classifier: ExampleClassifier;
   /** The validated source playbook (merged with the default when it extends one). */
   source: Playbook;
 }
@@ -74,6 +77,7 @@ export function compilePlaybook(pb: Playbook): { playbook: CompiledPlaybook; iss
   };
   const classes = new Map<ObjectionLabel, CompiledClass>();
   const exampleRows: Array<{ label: ObjectionLabel; text: string }> = [];
+  const classifierRows: Array<{ label: ObjectionLabel; stems: string[] }> = [];
   for (const label of DETECTION_LABELS) {
     const c = pb.classes[label];
     if (!c) continue;
@@ -85,7 +89,11 @@ export function compilePlaybook(pb: Playbook): { playbook: CompiledPlaybook; iss
     const topics = c.topics.map((t, i) => compile(t, ['classes', label, 'topics', i])).filter((p): p is CuePattern => !!p);
     const negated = c.negated.map((t, i) => compile(t, ['classes', label, 'negated', i])).filter((p): p is CuePattern => !!p);
     classes.set(label, { cues, topics, negated, examples: c.examples, reply: c.reply });
-    for (const text of c.examples) exampleRows.push({ label, text: normaliser.normalise(text).text });
+    for (const text of c.examples) {
+      const n = normaliser.normalise(text);
+      exampleRows.push({ label, text: n.text });
+      classifierRows.push({ label, stems: n.tokens.map((t) => t.stem) });
+    }
   }
   const negationAfter = pb.negation.after.map((t, i) => compile(t, ['negation', 'after', i])).filter((p): p is CuePattern => !!p);
   const negationBefore = pb.negation.before.map((t, i) => compile(t, ['negation', 'before', i])).filter((p): p is CuePattern => !!p);
@@ -99,6 +107,7 @@ export function compilePlaybook(pb: Playbook): { playbook: CompiledPlaybook; iss
       negationBefore,
       negationWindowTokens: pb.negation.windowTokens,
       examples: new ExampleModel(exampleRows),
+      classifier: new ExampleClassifier(classifierRows),
       source: pb,
     },
     issues,

@@ -25,6 +25,7 @@ export function createObjectionDetector(config: DetectionConfig, logger?: Logger
     exampleWeight: config.exampleWeight,
     exampleFloor: config.exampleFloor,
     fallbackLanguage: config.fallbackLanguage,
+    classifierMinProbability: config.classifierMinProbability,
     calibration: config.calibration,
   });
   return { detector, issues, files };

@@ -34,6 +34,8 @@ export interface DetectionResult {
   language: string;
   /** Normalised text that was scored. */
   normalisedText: string;
+  /** True when no cue fired and the example classifier named the class (confidence ≤ 0.8). */
+  byClassifier?: boolean;
 }
 
 /** Detector settings (config `detection`). */
@@ -46,6 +48,12 @@ export interface DetectorOptions {
   exampleWeight?: number;
   /** Example similarity (0–1) below which examples add nothing. Default 0.45. */
   exampleFloor?: number;
+  /**
+   * Where no cue fires (neither an objection nor a `none` cue), the example classifier may name an
+   * objection class if its probability reaches this (0–1). Such detections get confidence
+   * 0.8 × probability, so they always show as below 0.80. Default 0.5; 1 turns the fallback off.
+   */
+  classifierMinProbability?: number;
   /** Language used when an utterance's language has no playbook. Default `en`. */
   fallbackLanguage?: string;
   /** Platt parameters; defaults fitted on the labelled dev set (see README "Calibration"). */
@@ -83,6 +91,7 @@ export class ObjectionDetector {
   readonly #exampleWeight: number;
   readonly #exampleFloor: number;
   readonly #fallback: string;
+  readonly #classifierMin: number;
   #calibration: CalibrationParams;
 
   constructor(playbooks: ReadonlyMap<string, CompiledPlaybook>, options: DetectorOptions = {}) {
@@ -92,6 +101,7 @@ export class ObjectionDetector {
     this.#exampleWeight = options.exampleWeight ?? 1.5;
     this.#exampleFloor = options.exampleFloor ?? 0.45;
     this.#fallback = options.fallbackLanguage ?? 'en';
+    this.#classifierMin = options.classifierMinProbability ?? 0.5;
     this.#calibration = options.calibration ?? DEFAULT_CALIBRATION;
   }
 
@@ -156,6 +166,15 @@ export class ObjectionDetector {
       return this.#result(best, margin, scores, dismissed, evidence, pb.language, norm.text);
     }
     const margin = Math.max(scores.none, this.#minScore) - bestScore;
+    if (evidence.length === 0 && this.#classifierMin < 1) {
+      const guess = pb.classifier.predict(tokens.map((t) => t.stem));
+      if (guess && guess.label !== 'none' && guess.probability >= this.#classifierMin && !dismissed.includes(guess.label)) {
+        const r = this.#result(guess.label, 0, scores, dismissed, evidence, pb.language, norm.text);
+        r.confidence = Math.round(0.8 * guess.probability * 1000) / 1000;
+        r.byClassifier = true;
+        return r;
+      }
+    }
     return this.#result('none', margin, scores, dismissed, evidence, pb.language, norm.text);
   }
 

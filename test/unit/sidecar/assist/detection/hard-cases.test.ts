@@ -91,3 +91,18 @@ describe('agent wording carries objection words; the speaker rule keeps it out (
     expect(detector.detect('a lot of customers think it is too expensive at first', 'en').label).toBe('price');
   });
 });
+
+describe('example classifier fallback', () => {
+  it('names a class only where no cue fires, with a confidence below 0.80', () => {
+    const cue = detector.detect('that is way too expensive', 'en');
+    expect(cue.byClassifier).toBeUndefined();
+    const noCue = detector.detect('we are also looking at rotaking', 'en');
+    expect(noCue.evidence).toEqual([]);
+    expect(noCue.label).toBe('competitor');
+    expect(noCue.byClassifier).toBe(true);
+    expect(noCue.confidence).toBeGreaterThan(0.4);
+    expect(noCue.confidence).toBeLessThan(0.8);
+    const off = new ObjectionDetector(playbooks, { classifierMinProbability: 1 });
+    expect(off.detect('we are also looking at rotaking', 'en').label).toBe('none');
+  });
+});

@@ -61,12 +61,15 @@ describe('loadPlaybooks', () => {
   it('lets a team add its own competitor names and phrasings without code (mode: extend)', () => {
     const probe = 'we are also looking at rotaking';
     const base = new ObjectionDetector(loadPlaybooks().playbooks);
-    expect(base.detect(probe, 'en').label).not.toBe('competitor');
+    expect(base.detect(probe, 'en').evidence.filter((e) => e.label === 'competitor')).toEqual([]);
     const d = teamDir({ 'en.yaml': 'language: en\ncompetitors: [RotaKing]\nclasses:\n  need:\n    cues:\n      - { p: "we only work weekends", w: 3 }\n' });
     const { playbooks, issues } = loadPlaybooks({ dir: d });
     expect(issues).toEqual([]);
     const det = new ObjectionDetector(playbooks);
-    expect(det.detect(probe, 'en').label).toBe('competitor');
+    const r = det.detect(probe, 'en');
+    expect(r.label).toBe('competitor');
+    expect(r.byClassifier).toBeUndefined();
+    expect(r.evidence.map((e) => [e.label, e.words])).toContainEqual(['competitor', 'rotaking']);
     expect(det.detect('we are also looking at rota king', 'en').label).toBe('competitor');
     expect(det.detect('we only work weekends so', 'en').label).toBe('need');
     expect(det.detect('that is too expensive', 'en').label).toBe('price');
