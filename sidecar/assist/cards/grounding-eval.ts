@@ -63,6 +63,8 @@ export interface GroundingReport {
   /** Items with at least one removed sentence, and the total removed. */
   itemsWithRemovals: number;
   removedSentences: number;
+  /** Removed sentences that cited a fact id not in the prompt (the guard refused the citation). */
+  refusedCitations: number;
   /** Draft outcomes, when drafting ran (outcome → count). */
   draftOutcomes: Record<string, number>;
 }
@@ -92,6 +94,7 @@ export function scoreGrounding(rows: Array<{ item: GroundingItem; card: Card }>,
     noVerifiedAnswer: rows.filter((r) => r.card.noVerifiedAnswer).length,
     itemsWithRemovals: rows.filter((r) => r.card.removed.length > 0).length,
     removedSentences: rows.reduce((n, r) => n + r.card.removed.length, 0),
+    refusedCitations: rows.reduce((n, r) => n + r.card.removed.filter((x) => x.reason.includes('cites unknown fact')).length, 0),
     draftOutcomes: outcomes,
   };
 }
@@ -107,7 +110,7 @@ export function formatGroundingReport(r: GroundingReport, mode: string): string 
     `invalid citations        ${r.invalidCitations}${r.invalidIds.length ? ` (${r.invalidIds.join(', ')})` : ''}`,
     `flagged (< 0.80)         ${r.flagged}`,
     `no verified answer       ${r.noVerifiedAnswer}`,
-    `removed sentences        ${r.removedSentences} in ${r.itemsWithRemovals} items`,
+    `removed sentences        ${r.removedSentences} in ${r.itemsWithRemovals} items (${r.refusedCitations} citing a fact not in the prompt)`,
   ];
   if (Object.keys(r.draftOutcomes).length) lines.push(`draft outcomes           ${Object.entries(r.draftOutcomes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push('must_not_claim violations: review the replies file (one line per item).');

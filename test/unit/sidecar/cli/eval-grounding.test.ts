@@ -59,6 +59,7 @@ describe('modsvar eval grounding', () => {
     const report = JSON.parse(cap.out());
     expect(report.mode).toBe('drafted with ollama:llama3.2:3b');
     expect(report.invalidCitations).toBe(0);
+    expect(report.refusedCitations).toBe(2);
     const lines = Object.fromEntries(readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((l) => [l.id, l]));
     expect(lines['gd-039'].reply).toBe('Wir haben keine ISO 9001 Zertifizierung [F-314].');
     expect(lines['gd-039'].removed).toEqual(['Die ISO 9001 Zertifizierung kommt nächstes Jahr [F-314].']);

@@ -95,3 +95,37 @@ describe('GroundingGuard', () => {
     expect(codes(en, 'ZeitKontor terminals cost 3,000 EUR each [F-521].')).toEqual([['UNSUPPORTED_CLAIM']]);
   });
 });
+
+describe('GroundingGuard over the whole fixture knowledge base', () => {
+  it('lets every fact sentence of fact-index.jsonl through when it cites its own fact (claims on both sides agree)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const rows = readFileSync(new URL('../../../../fixtures/objections/fact-index.jsonl', import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; occurrences: Array<{ source: string; text: string }> });
+    const failures: string[] = [];
+    let checked = 0;
+    for (const r of rows) {
+      for (const occ of r.occurrences) {
+        const language = occ.source.includes('fjordbageriet') || /[æøå]/i.test(occ.text) ? 'da' : 'en';
+        const text = occ.text.replace(/\[F-\d+\]/g, '').trim();
+        const guard = new GroundingGuard([{ id: r.id, text, source: occ.source, location: '', language, classes: [], tags: [], verified: true }], { language, competitors: COMPETITORS, allowedNames: ['Nordtid'] });
+        const reply = splitSentences(text, language).map((s) => `${s.text} [${r.id}]`).join(' ');
+        const result = guard.check(reply);
+        checked++;
+        if (result.removed.length) failures.push(`${r.id}: ${result.removed.map((x) => x.text).join(' | ')}`);
+      }
+    }
+    expect(checked).toBe(157);
+    expect(failures).toEqual([]);
+  });
+
+  it('accepts German and Danish paraphrases with numbers in words against English facts', () => {
+    expect(codes(de, 'Nach Vertragsende löschen wir Ihre Daten innerhalb von dreißig Tagen [F-322][F-032].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    const g = new GroundingGuard([F.breach, F.retention, F.support, F.dpa], { language: 'de', competitors: COMPETITORS });
+    expect(g.check('Bei einer Datenpanne informieren wir Sie spätestens nach vierundzwanzig Stunden [F-322].').removed).toEqual([]);
+    expect(g.check('94 Prozent unserer Kunden vom 1. Januar 2024 waren Ende 2024 noch Kunden [F-032].').removed).toEqual([]);
+    expect(g.check('Ein Auftragsverarbeitungsvertrag nach Art. 28 DSGVO ist Teil jedes Vertrags [F-320].').removed).toEqual([]);
+    expect(g.check('Der Support ist von Montag bis Samstag erreichbar [F-040].').removed.map((r) => r.reasons.map((x) => x.code))).toEqual([['UNSUPPORTED_CLAIM']]);
+    const d = new GroundingGuard([F.onboardingDa, F.registration], { language: 'da' });
+    expect(d.check('Det tager typisk fire til seks uger for op til fem hundrede medarbejdere [F-033].').removed).toEqual([]);
+    expect(d.check('Det tager typisk to til tre uger [F-033].').removed).toHaveLength(1);
+  });
+});
