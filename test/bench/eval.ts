@@ -5,6 +5,7 @@
 import { evals } from './eval-registry.js';
 import './kb-retrieval-eval.js';
 import './objection-detection-eval.js';
+import './grounding-eval.js';
 
 const verbose = process.env.EVAL_VERBOSE === '1';
 let failed = 0;
