@@ -1,14 +1,24 @@
 /**
- * The composition root: reads the configuration, builds the logger, the RTP port pool, the debug recorder,
- * the registry of recording sessions and the drachtio-srf app, and shuts them down in order on SIGINT /
- * SIGTERM. Adapters are chosen here from config and nowhere else.
+ * The composition root: reads the configuration and builds, in order, the logger, the assist side
+ * (playbooks, knowledge index, cards, optional language model, CRM), the ASR providers, the call registry
+ * and API server, the call hub every media ingress feeds, the RTP port pool, the debug recorder, the
+ * registry of recording sessions and the drachtio-srf app. Every recording session becomes a call in the
+ * hub. Shuts them down in order on SIGINT / SIGTERM. Adapters are chosen here (and in the `create-*`
+ * factories it calls) and nowhere else.
  */
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createAssist, type AssistStack } from './assist/create-assist.js';
+import { callRegistryOptions, startApiServer } from './api/server.js';
+import { CallHub } from './calls/call-hub.js';
+import { CallRegistry } from './calls/call-registry.js';
+import { attachRecordingSession } from './calls/siprec-ingress.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { ModsvarConfig } from './config/schema.js';
 import { createLogger } from './core/logger.js';
 import { RecordingServer } from './sip/recording-server.js';
 import { SrfApp } from './sip/srf-app.js';
+import { createAsr, type AsrService } from '../media/asr/create-asr.js';
 import { DebugRecorder } from '../media/debug-recorder.js';
 import { PortPool } from '../media/rtp/port-pool.js';
 import { StreamPipeline } from '../media/stream-pipeline.js';
@@ -23,9 +33,17 @@ export interface Sidecar {
   ports: PortPool;
   recordings: RecordingServer;
   sip: SrfApp;
+  /** Every live call, whatever its ingress (SIPREC, replay). */
+  hub: CallHub;
+  registry: CallRegistry;
+  asr: AsrService;
+  assist: AssistStack;
+  /** The API server and its base URL, when `api.enabled`. */
+  api?: { app: FastifyInstance; url: string };
   /**
    * Graceful stop (idempotent): refuse new INVITEs (503), drain and close every recording session with
-   * `shutdown` (BYE to the SRC) within `deadlineMs`, then close the drachtio connection.
+   * `shutdown` (BYE to the SRC) within `deadlineMs`, end the other calls, then close the drachtio
+   * connection, the API server and the providers.
    */
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -34,10 +52,34 @@ export interface Sidecar {
 export interface StartSidecarOptions {
   config: ModsvarConfig;
   logger: Logger;
+  /** Where secrets are read (Deepgram key, HubSpot token, API tokens). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Builds and starts every component; resolves once the drachtio connection is being attempted. */
-export async function startSidecar({ config, logger }: StartSidecarOptions): Promise<Sidecar> {
+/**
+ * Builds and starts every component; resolves once the API listens and the drachtio connection is being
+ * attempted.
+ * @throws ModsvarError `ASR_NO_CREDENTIALS` (Deepgram chosen without a key), ModelFileError (a configured
+ *   model file missing or corrupt), or the API server's listen error (e.g. `EADDRINUSE`).
+ */
+export async function startSidecar({ config, logger, env = process.env }: StartSidecarOptions): Promise<Sidecar> {
+  const assist = await createAssist(config, { logger, env });
+  let asr: AsrService;
+  try {
+    asr = await createAsr(config.asr, { env, logger });
+  } catch (err) {
+    assist.close();
+    throw err;
+  }
+  if (asr.available.length === 0) {
+    logger.warn('calls will show their participants but no transcript: to enable speech recognition set asr.provider: deepgram with '
+      + 'MODSVAR_ASR__DEEPGRAM__API_KEY in the environment, or asr.provider: sherpa-onnx after `modsvar models install`');
+  }
+  const registry = new CallRegistry({ ...callRegistryOptions(config.api), logger: logger.child({ component: 'registry' }) });
+  const hub = new CallHub({
+    registry, asr, assist: assist.services, defaultLanguage: config.asr.defaultLanguage, logger,
+    asrSettings: { vad: config.asr.vad.enabled ? undefined : false, finishTimeoutMs: config.asr.finishTimeoutMs, firstSpeaker: config.asr.mixedStreams.firstSpeaker },
+  });
   const ports = new PortPool({ minPort: config.sip.rtpPortMin, maxPort: config.sip.rtpPortMax, bindAddress: config.sip.rtpBindAddress });
   const recorder = new DebugRecorder({ ...config.media.debugRecording, logger: logger.child({ component: 'debug-recording' }) });
   await recorder.start();
@@ -50,28 +92,53 @@ export async function startSidecar({ config, logger }: StartSidecarOptions): Pro
     transactionTimeoutMs: config.drachtio.transactionTimeoutMs,
     logger,
   });
+  recordings.on('session', (session) => {
+    try {
+      attachRecordingSession(hub, session);
+    } catch (err) {
+      // e.g. the same call ID recorded twice at once: the recording goes on, unassisted
+      logger.error({ err, callId: session.callId }, 'recording session not attached to a call');
+    }
+  });
   const sip = new SrfApp({ drachtio: config.drachtio, recordings, warnAgent: config.sip.mediaAddress, logger });
+  let api: Sidecar['api'];
+  if (config.api.enabled) {
+    try {
+      api = await startApiServer({
+        config: config.api, registry, retriever: assist.retriever, logger: logger.child({ component: 'api' }), env,
+        readiness: {
+          drachtio: () => ({ ok: sip.connected, detail: sip.connected ? 'connected' : `not connected to ${config.drachtio.host}:${config.drachtio.port}` }),
+          asr: () => asr.available.length > 0 ? { ok: true, detail: asr.available.join(', ') } : { ok: false, detail: 'no speech recognition configured (asr.provider)' },
+          index: () => assist.indexReady(),
+        },
+      });
+      logger.info({ url: api.url }, 'API and agent UI listening');
+    } catch (err) {
+      assist.close();
+      await asr.close();
+      throw err;
+    }
+  }
   sip.start();
   let stopping: Promise<void> | undefined;
+  const step = async (what: string, fn: () => unknown) => {
+    try {
+      await fn();
+    } catch (err) {
+      logger.error({ err }, `${what} failed`);
+    }
+  };
   return {
-    config, logger, ports, recordings, sip,
+    config, logger, ports, recordings, sip, hub, registry, asr, assist, api,
     stop(deadlineMs = SHUTDOWN_DEADLINE_MS) {
       stopping ??= (async () => {
-        try {
-          await recordings.shutdown(deadlineMs);
-        } catch (err) {
-          logger.error({ err }, 'closing recording sessions failed');
-        }
-        try {
-          await sip.stop();
-        } catch (err) {
-          logger.error({ err }, 'closing the drachtio connection failed');
-        }
-        try {
-          recorder.stop();
-        } catch (err) {
-          logger.error({ err }, 'stopping the debug recorder failed');
-        }
+        await step('closing recording sessions', () => recordings.shutdown(deadlineMs));
+        await step('ending calls', () => hub.close());
+        await step('closing the drachtio connection', () => sip.stop());
+        await step('closing the API server', () => api?.app.close());
+        await step('closing ASR providers', () => asr.close());
+        await step('stopping the assist timers', () => assist.close());
+        await step('stopping the debug recorder', () => recorder.stop());
       })();
       return stopping;
     },
@@ -97,7 +164,7 @@ export async function main(options: MainOptions = {}): Promise<number> {
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
   logger.info({ configFile: loaded.file ?? '(defaults)', envOverrides: loaded.envApplied }, 'modsvar starting');
-  const sidecar = await startSidecar({ config, logger });
+  const sidecar = await startSidecar({ config, logger, env: options.env });
   const signal = await (options.untilStopped ?? waitForSignal(logger));
   logger.info({ signal, sessions: sidecar.recordings.size }, 'stopping: draining recording sessions');
   await sidecar.stop();

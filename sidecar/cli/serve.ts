@@ -3,11 +3,13 @@
  * An invalid configuration prints the offending key and exits with status 78 (EX_CONFIG).
  */
 import { ConfigError } from '../config/load-config.js';
+import { ModsvarError } from '../core/errors.js';
 import { main } from '../main.js';
 
 const USAGE = `usage: modsvar serve [--config FILE]
 
-Runs the SIPREC recording server: connects to drachtio-server, records SIPREC sessions.
+Runs the sidecar: connects to drachtio-server, records SIPREC sessions, transcribes them, raises
+objection cards and serves the API and agent UI (api.enabled).
   --config FILE     configuration file (default: MODSVAR_CONFIG or config/modsvar.yaml)
 Environment variables MODSVAR_<SECTION>__<KEY> override the file (see config/modsvar.yaml).
 Stops gracefully on SIGINT/SIGTERM (recording sessions drain and get a BYE); a second signal exits at once.
@@ -39,6 +41,10 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(`modsvar serve: ${err.message}${err.key ? `\n  key: ${err.key}` : ''}\n`);
       return 78;
+    }
+    if (err instanceof ModsvarError) {
+      process.stderr.write(`modsvar serve: ${err.code}: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }
