@@ -94,7 +94,7 @@ function parseTermUncached(raw: string, stem: (w: string) => string): Term {
   else if (v.startsWith('*') && v.endsWith('*') && v.length > 2) { kind = 'infix'; v = v.slice(1, -1); }
   else if (v.endsWith('*')) { kind = 'prefix'; v = v.slice(0, -1); }
   else if (v.startsWith('*')) { kind = 'suffix'; v = v.slice(1); }
-  if (!v || /[*()|~^$@=]/.test(v)) throw new PatternSyntaxError(`bad term "${raw}"`);
+  if (!v || /[*()|~^$@=?]/.test(v)) throw new PatternSyntaxError(`bad term "${raw}" (a trailing ? makes a whole slot optional; write plural forms as alternatives)`);
   v = v.toLowerCase();
   return { kind, value: v, stem: kind === 'word' ? stem(v) : v, id: nextTermId++ };
 }
