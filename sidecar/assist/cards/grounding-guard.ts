@@ -1,7 +1,7 @@
 import type { Fact } from '../ports.js';
 import type { ClaimExtractionOptions } from './claims/claim-types.js';
 import { extractClaims, type ExtractedClaim } from './claims/extract-claims.js';
-import { buildFactEvidence, factSupports, hasNameKey, isNegated, wordKeys, type FactEvidence } from './claims/fact-evidence.js';
+import { buildFactEvidence, factSupports, hasNameKey, isFuture, isNegated, wordKeys, type FactEvidence } from './claims/fact-evidence.js';
 import { splitSentences, type ReplySentence } from './sentence-split.js';
 
 /**
@@ -12,7 +12,8 @@ import { splitSentences, type ReplySentence } from './sentence-split.js';
  *   location, named competitor/product) and cites nothing (`UNCITED_CLAIM`),
  * - a claim does not appear in any fact the sentence cites (`UNSUPPORTED_CLAIM`), or
  * - a certification, location or name appears in the cited facts only with the opposite polarity, e.g.
- *   "we are SOC 2 certified [F-310]" where F-310 says "No SOC 2 report" (`POLARITY`).
+ *   "we are SOC 2 certified [F-310]" where F-310 says "No SOC 2 report", or "we don't have SOC 2 yet"
+ *   (a denial that announces it as coming) against the same fact (`POLARITY`).
  * Sentences with no specific claim (a question, an acknowledgement) pass with or without citations.
  * Claims on both sides are normalised before comparison (see claims/claim-types.ts).
  */
@@ -121,7 +122,8 @@ export class GroundingGuard {
       (c) => !(c.kind === 'name' && !c.competitor && hasNameKey(this.#allowed, c.key)),
     );
     const cited = sentence.citations.filter((id) => this.#facts.has(id)).map((id) => this.#evidenceFor(id));
-    const negated = isNegated(sentence.text);
+    // "We don't have ISO 9001 yet, it is planned" is a claim that it is coming, not a denial.
+    const negated = isNegated(sentence.text) && !isFuture(sentence.text);
     for (const claim of claims) {
       if (cited.length === 0) { reasons.push({ code: 'UNCITED_CLAIM', claim }); continue; }
       const verdicts = cited.map((ev) => factSupports(ev, claim, negated));

@@ -30,6 +30,18 @@ export function isNegated(text: string): boolean {
   return NEGATION.test(text);
 }
 
+/**
+ * Words that announce something to come ("not yet", "planned", "on the roadmap", "endnu ikke", "planlagt",
+ * "noch nicht", "geplant"): a negated sentence with one of these implies the thing is coming, which a fact
+ * saying "not held" does not support.
+ */
+const FUTURE = /(?<![\p{L}])(?:yet|planned|plan(?:s|ning)? to|roadmap|soon|upcoming|coming|in progress|working (?:on|towards?)|expected|expect|will (?:have|get|be|offer|add)|next (?:year|quarter|month)|later this year|endnu|planlagt|planlægger|på vej|snart|arbejder på|forventer|forventet|næste år|senere|kommer|noch (?:nicht|kein\p{L}*)|geplant|planen|bald|demnächst|in arbeit|arbeiten an|erwartet|nächstes jahr|später|kommt|kommen)(?![\p{L}])/iu;
+
+/** True when the text announces something to come. */
+export function isFuture(text: string): boolean {
+  return FUTURE.test(text);
+}
+
 const NUM_TOLERANCE = 1e-6;
 const eq = (a: number, b: number): boolean => Math.abs(a - b) < NUM_TOLERANCE * Math.max(1, Math.abs(a));
 
@@ -123,7 +135,9 @@ function typeMentioned(text: string, key: string): boolean {
 /**
  * How a fact bears on a claim: `supports` when one of its sentences states it with the needed polarity,
  * `opposite` when it states it only with the other polarity (only for standards, locations and names,
- * e.g. the claim "we are SOC 2 certified" against "No SOC 2 report"), else `absent`.
+ * e.g. the claim "we are SOC 2 certified" against "No SOC 2 report"), else `absent`. Pass
+ * `claimNegated = false` for a negated sentence that announces the thing as coming ("not yet"): it is
+ * a positive claim about the future.
  */
 export function factSupports(ev: FactEvidence, claim: ExtractedClaim, claimNegated: boolean): 'supports' | 'opposite' | 'absent' {
   if (claim.kind === 'number') return ev.numbers.some((v) => eq(v, claim.value)) ? 'supports' : 'absent';

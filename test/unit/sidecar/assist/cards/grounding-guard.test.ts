@@ -39,6 +39,13 @@ describe('GroundingGuard', () => {
     expect(codes(en, 'We do not have a SOC 2 report; we offer ISAE 3402 Type II instead [F-310].')).toEqual([]);
   });
 
+  it('treats a denial that announces the thing as coming as a claim that it is coming', () => {
+    expect(codes(en, "We don't have a SOC 2 report yet, but it is on the roadmap [F-310].")).toEqual([['POLARITY']]);
+    expect(codes(de, 'Ein Hosting in Deutschland bieten wir noch nicht an, es ist aber geplant [F-303].')).toEqual([['POLARITY']]);
+    expect(codes(da, 'Vi har endnu ikke SOC 2, men det kommer [F-310].')).toEqual([['POLARITY']]);
+    expect(codes(de, 'Ein Hosting in Deutschland bieten wir nicht an [F-303].')).toEqual([]);
+  });
+
   it('removes a wrong price, a wrong currency and a made-up percentage', () => {
     expect(codes(en, 'Basis costs 35 DKK per employee per month [F-101].')).toEqual([['UNSUPPORTED_CLAIM']]);
     expect(codes(en, 'Basis costs 39 EUR per employee per month [F-101].')).toEqual([['UNSUPPORTED_CLAIM']]);
