@@ -70,6 +70,9 @@ export const DEFAULT_CALIBRATION: CalibrationParams = {
   none: { a: 0.63, b: -0.85 },
 };
 
+/** The example classifier does not guess on shorter utterances (a few words without a cue are rarely an objection). */
+const CLASSIFIER_MIN_TOKENS = 4;
+
 const EMPTY_SCORES = (): Record<ObjectionLabel, number> => ({
   price: 0, timing: 0, trust: 0, authority: 0, need: 0, competitor: 0, status_quo: 0, compliance: 0, none: 0,
 });
@@ -166,7 +169,7 @@ export class ObjectionDetector {
       return this.#result(best, margin, scores, dismissed, evidence, pb.language, norm.text);
     }
     const margin = Math.max(scores.none, this.#minScore) - bestScore;
-    if (evidence.length === 0 && this.#classifierMin < 1) {
+    if (evidence.length === 0 && this.#classifierMin < 1 && tokens.length >= CLASSIFIER_MIN_TOKENS) {
       const guess = pb.classifier.predict(tokens.map((t) => t.stem));
       if (guess && guess.label !== 'none' && guess.probability >= this.#classifierMin && !dismissed.includes(guess.label)) {
         const r = this.#result(guess.label, 0, scores, dismissed, evidence, pb.language, norm.text);

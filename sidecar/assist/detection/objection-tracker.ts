@@ -122,8 +122,10 @@ export class ObjectionTracker extends EnhancedEmitter<ObjectionTrackerEvents> {
     u.lastText = text;
     if (text.split(/\s+/).filter(Boolean).length < this.#opts.interimMinWords) return;
     const result = this.#detector.detect(text, ev.language);
-    if (result.label === u.pendingLabel) u.agree++;
-    else { u.pendingLabel = result.label; u.agree = 1; }
+    // A hypothesis below the interim confidence counts as `none` for agreement.
+    const label = result.confidence >= this.#opts.interimMinConfidence ? result.label : 'none';
+    if (label === u.pendingLabel) u.agree++;
+    else { u.pendingLabel = label; u.agree = 1; }
     u.lastResult = result;
     u.lastEvent = ev;
     u.lastReceivedAt = receivedAt;
