@@ -68,7 +68,8 @@ export function stemAll(form: string): string[] {
  */
 export function analyse(text: string, terms: TermMap, language?: Language | string): Analysis {
   const lang: Language = language === 'da' || language === 'de' || language === 'en' ? language : guessLanguage(text, 'en');
-  const tokens = numberWordsToDigits(tokenize(text)).map((t) => (/^\d/.test(t) ? normaliseNumber(t) : t));
+  const raw = tokenize(text);
+  const tokens = numberWordsToDigits(raw).map((t) => (/^\d/.test(t) ? normaliseNumber(t) : t));
   const stems: string[] = [];
   const numbers: string[] = [];
   const concepts = new Map<string, number>();
@@ -101,5 +102,11 @@ export function analyse(text: string, terms: TermMap, language?: Language | stri
     }
   }
   for (const j of joined) addConcepts(terms.lookup(j), 1);
+  // phrases written with number words ("sock two", "isae tre fire nul to") match before digit conversion
+  if (raw.length !== tokens.length || raw.some((t, i) => t !== tokens[i])) {
+    for (let i = 0; i < raw.length; i++) {
+      for (let n = Math.min(terms.maxPhraseWords, raw.length - i); n >= 2; n--) addConcepts(terms.lookup(raw.slice(i, i + n).join(' ')), 1);
+    }
+  }
   return { language: lang, stems, numbers, concepts, joined };
 }

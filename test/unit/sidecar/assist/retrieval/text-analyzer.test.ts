@@ -36,3 +36,14 @@ describe('text analysis', () => {
     expect(buildTermMap({}).lookup('price')).toBeUndefined();
   });
 });
+
+describe('ASR spellings', () => {
+  it('matches misrecognised names and phrases written with number words', () => {
+    const concepts = (t: string) => [...analyse(t, terms, 'en').concepts.keys()];
+    expect(concepts('do you have sock two')).toContain('certification');
+    expect(concepts('is it gdp are compliant')).toContain('gdpr');
+    expect(concepts('we export to data lån')).toContain('payroll_systems');
+    expect(concepts('it has to go through pro cure meant')).toContain('decision_makers');
+    expect(analyse('isae tre fire nul to', terms, 'da').numbers).toEqual(['3402']);
+  });
+});
