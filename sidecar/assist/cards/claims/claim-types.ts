@@ -22,14 +22,21 @@ interface ClaimBase {
   start: number;
 }
 
+/**
+ * A bound before a number: `min` ("more than", "at least", "from", "mindst", "über", "ab"), `max` ("up to",
+ * "at most", "less than", "højst", "op til", "bis zu", "unter"). A bounded claim needs a fact with the same
+ * bound: "more than 5%" is not supported by "up to 5%".
+ */
+export type Bound = 'min' | 'max';
+
 /** A bare number (count, year, time of day in hours, version). */
-export interface NumberClaim extends ClaimBase { kind: 'number'; value: number }
+export interface NumberClaim extends ClaimBase { kind: 'number'; value: number; bound?: Bound }
 /** An amount of money; `currency` is unset when the text names none. */
-export interface MoneyClaim extends ClaimBase { kind: 'money'; value: number; currency?: CurrencyCode }
+export interface MoneyClaim extends ClaimBase { kind: 'money'; value: number; currency?: CurrencyCode; bound?: Bound }
 /** A percentage (also "percentage points", procent, Prozent). `value` is in percent: 7 % → 7. */
-export interface PercentClaim extends ClaimBase { kind: 'percent'; value: number }
+export interface PercentClaim extends ClaimBase { kind: 'percent'; value: number; bound?: Bound }
 /** A duration: value and unit (`4–6 weeks` gives two claims, 4 and 6 weeks). */
-export interface DurationClaim extends ClaimBase { kind: 'duration'; value: number; unit: DurationUnit }
+export interface DurationClaim extends ClaimBase { kind: 'duration'; value: number; unit: DurationUnit; bound?: Bound }
 /** A calendar date or part of one; only the fields the text states are set. `month` is 1–12. */
 export interface DateClaim extends ClaimBase {
   kind: 'date';

@@ -100,9 +100,17 @@ function sameDuration(a: { value: number; unit: DurationUnit }, b: { value: numb
   return false;
 }
 
-/** True when `fc` (a fact's claim) states what `claim` states. */
+/** The bound of a numeric claim, if any. */
+function boundOf(c: ExtractedClaim): string | undefined {
+  return 'bound' in c ? c.bound : undefined;
+}
+
+/** True when `fc` (a fact's claim) states what `claim` states; a bounded claim needs the same bound. */
 function matches(claim: ExtractedClaim, fc: ExtractedClaim, ev: FactEvidence): boolean {
+  if (boundOf(claim) && boundOf(claim) !== boundOf(fc)) return false;
   switch (claim.kind) {
+    case 'number':
+      return (fc.kind === 'number' || fc.kind === 'money' || fc.kind === 'percent' || fc.kind === 'duration') && eq(fc.value, claim.value);
     case 'money':
       if (fc.kind === 'money') return eq(fc.value, claim.value) && (!claim.currency || !fc.currency || fc.currency === claim.currency);
       return fc.kind === 'number' && eq(fc.value, claim.value) && (!claim.currency || ev.currencies.has(claim.currency));
@@ -140,7 +148,7 @@ function typeMentioned(text: string, key: string): boolean {
  * a positive claim about the future.
  */
 export function factSupports(ev: FactEvidence, claim: ExtractedClaim, claimNegated: boolean): 'supports' | 'opposite' | 'absent' {
-  if (claim.kind === 'number') return ev.numbers.some((v) => eq(v, claim.value)) ? 'supports' : 'absent';
+  if (claim.kind === 'number' && !claim.bound) return ev.numbers.some((v) => eq(v, claim.value)) ? 'supports' : 'absent';
   const polar = claim.kind === 'standard' || claim.kind === 'location' || claim.kind === 'name';
   let found = false;
   for (const s of ev.sentences) {

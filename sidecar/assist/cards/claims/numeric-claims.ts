@@ -1,4 +1,4 @@
-import type { Claim, CurrencyCode, DurationUnit } from './claim-types.js';
+import type { Bound, Claim, CurrencyCode, DurationUnit } from './claim-types.js';
 import { isArticleOne, readNumberWords } from './number-words.js';
 
 /**
@@ -11,7 +11,8 @@ import { isArticleOne, readNumberWords } from './number-words.js';
  * (`%`, percent, procent, pct., Prozent, percentage points), an amount (`kr.`, DKK, EUR, €, euro) or a
  * duration (hours/timer/Stunden, days/dage/Tage, business days/arbejdsdage/Werktage, weeks/uger/Wochen,
  * months/måneder/Monate, years/år/Jahre, with hyphenated forms like `72-hour`). A currency before the number
- * (`€ 520`, `EUR 5.20`, `kr. 39`) works too.
+ * (`€ 520`, `EUR 5.20`, `kr. 39`) works too. A bound before the number ("more than", "up to", "mindst",
+ * "bis zu") is kept as `bound` (not for ranges).
  */
 
 interface Token {
@@ -93,6 +94,29 @@ function isRange(tokens: Token[], i: number, at: number, language: string): bool
   return RANGE_CONJ.has(r.lower) && BETWEEN.has(tokens[i - 1]?.lower ?? '');
 }
 const MULT: Record<string, number> = { thousand: 1e3, tusind: 1e3, tusinde: 1e3, tausend: 1e3, million: 1e6, millioner: 1e6, millionen: 1e6, mio: 1e6, 'mio.': 1e6, billion: 1e9, mia: 1e9 };
+/** Bounds before a number, longest first ("no more than" before "more than"); matched on the words before it. */
+const BOUNDS: Array<[string, Bound]> = ([
+  ['no more than', 'max'], ['not more than', 'max'], ['ikke mere end', 'max'], ['nicht mehr als', 'max'],
+  ['no less than', 'min'], ['not less than', 'min'], ['ikke mindre end', 'min'], ['nicht weniger als', 'min'],
+  ['more than', 'min'], ['over', 'min'], ['above', 'min'], ['exceeding', 'min'], ['at least', 'min'], ['minimum', 'min'], ['from', 'min'], ['upwards of', 'min'],
+  ['mere end', 'min'], ['flere end', 'min'], ['mindst', 'min'], ['minimum', 'min'], ['fra', 'min'], ['over', 'min'],
+  ['mehr als', 'min'], ['über', 'min'], ['mindestens', 'min'], ['ab', 'min'], ['von über', 'min'],
+  ['less than', 'max'], ['fewer than', 'max'], ['under', 'max'], ['below', 'max'], ['up to', 'max'], ['at most', 'max'], ['maximum', 'max'], ['max', 'max'], ['max.', 'max'],
+  ['mindre end', 'max'], ['færre end', 'max'], ['under', 'max'], ['op til', 'max'], ['højst', 'max'], ['maks', 'max'], ['maksimalt', 'max'],
+  ['weniger als', 'max'], ['unter', 'max'], ['bis zu', 'max'], ['höchstens', 'max'], ['maximal', 'max'],
+] as Array<[string, Bound]>).sort((a, b) => b[0].split(' ').length - a[0].split(' ').length);
+
+/** The bound stated by the words right before token `i`, if any. */
+function boundBefore(tokens: Token[], i: number): Bound | undefined {
+  for (const [phrase, bound] of BOUNDS) {
+    const words = phrase.split(' ');
+    if (i - words.length < 0) continue;
+    const before = tokens.slice(i - words.length, i);
+    if (before.every((t, k) => t.type === 'word' && t.lower === words[k])) return bound;
+  }
+  return undefined;
+}
+
 /** English "one" that is a pronoun, not a count. */
 const ONE_PRONOUN_BEFORE = new Set(['the', 'no', 'any', 'every', 'each', 'which', 'this', 'that', 'some', 'someone', 'anyone']);
 
@@ -186,8 +210,10 @@ export function extractNumericClaims(text: string, language: string): Array<Extr
       const u = unitAt(tokens, next, language);
       if (u) { kind = 'duration'; durationUnit = u.unit; end = tokens[u.next - 1].end; next = u.next; }
     }
+    // A currency before the number ("EUR 5.20") sits between the bound and the number.
+    const bound = boundBefore(tokens, i) ?? (before && CURRENCY[before.lower] ? boundBefore(tokens, i - 1) : undefined);
     for (const v of values) {
-      const span = { text: text.slice(v.start, end), start: v.start };
+      const span = { text: text.slice(v.start, end), start: v.start, ...(bound && values.length === 1 ? { bound } : {}) };
       if (kind === 'percent') out.push({ kind, value: v.value, ...span });
       else if (kind === 'money') out.push({ kind, value: v.value, ...(currency ? { currency } : {}), ...span });
       else if (kind === 'duration') out.push({ kind, value: v.value, unit: durationUnit!, ...span });

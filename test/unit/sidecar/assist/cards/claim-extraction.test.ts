@@ -66,7 +66,7 @@ describe('extractClaims', () => {
     expect(strip('A standard onboarding takes 4–6 weeks for up to 500 employees, or two weeks with Express.', 'en')).toEqual([
       { kind: 'duration', value: 4, unit: 'week' },
       { kind: 'duration', value: 6, unit: 'week' },
-      { kind: 'number', value: 500 },
+      { kind: 'number', value: 500, bound: 'max' },
       { kind: 'duration', value: 2, unit: 'week' },
       { kind: 'name', key: 'express', competitor: false },
     ]);

@@ -53,6 +53,20 @@ describe('GroundingGuard', () => {
     expect(codes(en, 'Plus costs 7.90 EUR or 59 DKK [F-102].')).toEqual([]);
   });
 
+  it('needs the same bound as the fact: "more than 5%" is not "up to 5%"', () => {
+    const g = new GroundingGuard([
+      { id: 'F-501', text: 'Account executives may grant up to 5% discretionary discount on subscription fees on top of the price-list discounts; anything beyond that needs sign-off from the sales director.', source: 'battlecard.md', location: '', language: 'en', classes: [], tags: [], verified: true },
+      { id: 'F-004', text: 'More than 410 companies use Nordtid, with about 52,000 active employee users in total (January 2025).', source: 'product-sheet.md', location: '', language: 'en', classes: [], tags: [], verified: true },
+    ], { language: 'en', allowedNames: ['Nordtid'] });
+    const c = (t: string) => g.check(t).removed.map((r) => r.reasons.map((x) => x.code));
+    expect(c('I can add up to 5% on top [F-501].')).toEqual([]);
+    expect(c('I can give you 5% on top [F-501].')).toEqual([]);
+    expect(c('I can go to more than 5% myself [F-501].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(c('Over 410 companies use Nordtid [F-004].')).toEqual([]);
+    expect(c('Up to 410 companies use Nordtid [F-004].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(new GroundingGuard([F.volume], { language: 'en' }).check('The volume discount is more than 7% [F-114].').removed).toHaveLength(1);
+  });
+
   it('removes a specific claim without a citation and a citation of a fact not in the prompt', () => {
     const r = en.check('Onboarding takes two weeks. We are happy to help [F-999].');
     expect(r.removed.map((x) => x.reasons[0].code)).toEqual(['UNCITED_CLAIM', 'INVALID_CITATION']);
