@@ -5,7 +5,7 @@ import { measureRecall, type GroundingItem } from '../../../../bench/kb-recall.j
 
 /**
  * Retrieval-quality floor on the development grounding set (40 objections, sample knowledge base,
- * local embedder, hybrid retriever, text + objection class). Measured 0.540 when set; the floor sits
+ * local embedder, hybrid retriever, text + objection class). Measured 0.546 when set; the floor sits
  * a little below so that a regression fails the suite. `npm run eval` prints the full figures.
  */
 const RECALL_AT_5_FLOOR = 0.5;
