@@ -105,7 +105,7 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
   if (config.api.enabled) {
     try {
       api = await startApiServer({
-        config: config.api, registry, retriever: assist.retriever, logger: logger.child({ component: 'api' }), env,
+        config: config.api, registry, hub, retriever: assist.retriever, logger: logger.child({ component: 'api' }), env,
         readiness: {
           drachtio: () => ({ ok: sip.connected, detail: sip.connected ? 'connected' : `not connected to ${config.drachtio.host}:${config.drachtio.port}` }),
           asr: () => asr.available.length > 0 ? { ok: true, detail: asr.available.join(', ') } : { ok: false, detail: 'no speech recognition configured (asr.provider)' },

@@ -1,0 +1,210 @@
+/**
+ * `modsvar replay`: feeds a recorded call into a running sidecar as the same events a live call produces,
+ * and prints each objection and card as it appears. The call shows in the agent UI and on the wall.
+ *
+ *   modsvar replay CALL.wav | --agent A.wav --customer C.wav | --transcript TURNS.json
+ *     [--url http://127.0.0.1:8080] [--token T] [--speed 1|2|max] [--language da] [--call-id ID]
+ *     [--agent-channel left|right] [--asr deepgram|sherpa-onnx|none] [--json] [--quiet]
+ *
+ * Exit status: 0 replayed, 1 replay failed (no sidecar, token refused, connection lost), 2 usage or input file error.
+ */
+import { basename } from 'node:path';
+import type { CallCard, CallEvent, ObjectionInfo } from '../calls/call-events.js';
+import { ModsvarError } from '../core/errors.js';
+import { replayCall, type ReplayMedia } from '../replay/replay-client.js';
+import { readTranscriptFile } from '../replay/transcript-file.js';
+import { readWavRecording } from '../replay/wav-source.js';
+
+const USAGE = `usage: modsvar replay CALL.wav | --agent A.wav --customer C.wav | --transcript TURNS.json [options]
+
+Feeds a recorded call into a running sidecar (modsvar serve) through its call ingress, as the same events a
+live call produces: audio goes through the media pipeline and the configured ASR provider; a transcript
+(turns with role, text, startMs/endMs; see README "Replay") goes straight to detection. Prints each
+objection and card as it appears; the call shows in the agent UI and on the supervisor wall.
+
+  CALL.wav                 stereo WAV, one party per channel (any common rate and sample format)
+  --agent A.wav --customer C.wav   one mono WAV per party
+  --transcript TURNS.json  a transcript instead of audio (no ASR needed)
+  --agent-channel left|right       which channel of CALL.wav is the agent (default left)
+  --url URL                the sidecar's API (default MODSVAR_REPLAY_URL or http://127.0.0.1:8080)
+  --token TOKEN            API token with role ingest (default MODSVAR_REPLAY_TOKEN)
+  --speed 1|2|…|max        playback speed (default 1 = real time)
+  --language TAG           call language, BCP-47 (default the transcript's, else the sidecar's)
+  --call-id ID             call ID shown in the UI (default replay-<date>-<time>-<random>)
+  --asr deepgram|sherpa-onnx|none  ASR provider for this call (default the sidecar's)
+  --json                   print every call event as one JSON line instead of the card view
+  --quiet                  print only the summary
+`;
+
+interface Args {
+  wav?: string; agentWav?: string; customerWav?: string; transcript?: string;
+  url: string; token?: string; speed: number | 'max'; language?: string; callId?: string;
+  agentChannel: 0 | 1; asr?: 'deepgram' | 'sherpa-onnx' | 'none'; json: boolean; quiet: boolean;
+}
+
+/** Parses the arguments; a string is a usage error. */
+export function parseReplayArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Args | string {
+  const a: Args = { url: env.MODSVAR_REPLAY_URL ?? 'http://127.0.0.1:8080', token: env.MODSVAR_REPLAY_TOKEN, speed: 1, agentChannel: 0, json: false, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string | undefined => argv[++i];
+    switch (arg) {
+      case '--agent': a.agentWav = value(); break;
+      case '--customer': a.customerWav = value(); break;
+      case '--transcript': a.transcript = value(); break;
+      case '--url': a.url = value() ?? ''; break;
+      case '--token': a.token = value(); break;
+      case '--language': a.language = value(); break;
+      case '--call-id': a.callId = value(); break;
+      case '--json': a.json = true; break;
+      case '--quiet': a.quiet = true; break;
+      case '--speed': {
+        const v = value();
+        if (v === 'max') a.speed = 'max';
+        else if (v && Number(v) > 0 && Number(v) <= 100) a.speed = Number(v);
+        else return `--speed takes a number above 0 (at most 100) or max, not ${v ?? 'nothing'}`;
+        break;
+      }
+      case '--agent-channel': {
+        const v = value();
+        if (v !== 'left' && v !== 'right') return `--agent-channel takes left or right, not ${v ?? 'nothing'}`;
+        a.agentChannel = v === 'left' ? 0 : 1;
+        break;
+      }
+      case '--asr': {
+        const v = value();
+        if (v !== 'deepgram' && v !== 'sherpa-onnx' && v !== 'none') return `--asr takes deepgram, sherpa-onnx or none, not ${v ?? 'nothing'}`;
+        a.asr = v;
+        break;
+      }
+      default:
+        if (arg.startsWith('-')) return `unknown option ${arg}`;
+        if (a.wav) return `one recording at a time (got ${a.wav} and ${arg})`;
+        a.wav = arg;
+    }
+    if (argv[i] === undefined) return `${arg} needs a value`;
+  }
+  const inputs = [a.wav, a.transcript, a.agentWav ?? a.customerWav].filter(Boolean).length;
+  if (inputs !== 1) return 'give exactly one of: CALL.wav, --agent A.wav --customer C.wav, --transcript TURNS.json';
+  if ((a.agentWav === undefined) !== (a.customerWav === undefined)) return '--agent and --customer go together';
+  if (!a.token) return 'no token: set --token or MODSVAR_REPLAY_TOKEN to an API token with role ingest';
+  try {
+    const u = new URL(a.url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    return `--url must be an http(s) URL, not ${a.url}`;
+  }
+  return a;
+}
+
+/** Loads the media named by the arguments. @throws ModsvarError (REPLAY_BAD_WAV) on unusable input */
+async function loadMedia(a: Args): Promise<{ media: ReplayMedia; describe: string }> {
+  if (a.transcript) {
+    const transcript = await readTranscriptFile(a.transcript);
+    const last = transcript.turns[transcript.turns.length - 1];
+    return { media: { kind: 'transcript', transcript }, describe: `${basename(a.transcript)}: ${transcript.turns.length} turns, ${formatTime(last.endMs)} (transcript replay, no ASR)` };
+  }
+  if (a.wav) {
+    const rec = await readWavRecording(a.wav);
+    if (rec.channels.length !== 2) {
+      throw new ModsvarError('REPLAY_BAD_WAV', `${a.wav}: ${rec.channels.length} channel(s); a call recording needs one channel per party (stereo), or use --agent A.wav --customer C.wav`);
+    }
+    const agent = rec.channels[a.agentChannel].samples;
+    const customer = rec.channels[1 - a.agentChannel].samples;
+    return { media: { kind: 'audio', agent, customer }, describe: `${basename(a.wav)}: ${formatTime(rec.durationMs)}, ${rec.sourceRateHz} Hz ${rec.sourceFormat} stereo (agent ${a.agentChannel === 0 ? 'left' : 'right'})` };
+  }
+  const [agent, customer] = await Promise.all([readWavRecording(a.agentWav!), readWavRecording(a.customerWav!)]);
+  for (const r of [agent, customer]) {
+    if (r.channels.length !== 1) throw new ModsvarError('REPLAY_BAD_WAV', `${r.path}: ${r.channels.length} channels; --agent and --customer take mono files`);
+  }
+  return {
+    media: { kind: 'audio', agent: agent.channels[0].samples, customer: customer.channels[0].samples },
+    describe: `${basename(agent.path)} + ${basename(customer.path)}: ${formatTime(Math.max(agent.durationMs, customer.durationMs))}`,
+  };
+}
+
+/** `mm:ss` of a call-timeline time in ms. */
+export function formatTime(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** The terminal view of one card. */
+export function formatCard(card: CallCard, objection: ObjectionInfo | undefined): string {
+  const flag = card.confidence < 0.8 ? '  (not verified)' : '';
+  const lines = [
+    `  ${card.objectionClass.toUpperCase()} ${card.status === 'no_answer' ? 'no verified answer' : `card ${card.confidence.toFixed(2)} ${card.status}`}${flag}`,
+  ];
+  if (objection) lines.unshift(`[${formatTime(objection.raisedMs)}] customer: "${objection.text}"  → ${objection.objectionClass} ${objection.confidence.toFixed(2)}`);
+  if (card.text) lines.push(...wrap(card.text, 96).map((l) => `    ${l}`));
+  if (card.playbookMove) lines.push(`    ask: ${card.playbookMove}`);
+  for (const c of card.citations) lines.push(`    · ${c.factId} ${c.source}${c.location ? ` (${c.location})` : ''}`);
+  return lines.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) { out.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** Runs the command; resolves to the exit status. */
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const args = parseReplayArgs(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`modsvar replay: ${args}\n\n${USAGE}`);
+    return 2;
+  }
+  let loaded: Awaited<ReturnType<typeof loadMedia>>;
+  try {
+    loaded = await loadMedia(args);
+  } catch (err) {
+    process.stderr.write(`modsvar replay: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const out = (s: string) => { if (!args.quiet) process.stdout.write(`${s}\n`); };
+  out(`replaying ${loaded.describe} at ${args.speed === 'max' ? 'maximum speed' : `${args.speed}x`}`);
+
+  const objections = new Map<string, ObjectionInfo>();
+  const printed = new Map<string, string>();
+  let cards = 0;
+  const onEvent = (e: CallEvent) => {
+    if (args.json) { out(JSON.stringify(e)); return; }
+    if (e.type === 'objection') objections.set(e.objection.objectionId, e.objection);
+    if (e.type !== 'card.created' && e.type !== 'card.updated') return;
+    // A card prints when it appears and again when its final text differs (the drafted reply).
+    const key = `${e.card.status === 'drafting' ? 'drafting' : e.card.status}:${e.card.text}`;
+    if (e.type === 'card.updated' && (e.card.status === 'drafting' || printed.get(e.card.cardId) === key)) return;
+    if (e.type === 'card.created') cards++;
+    printed.set(e.card.cardId, key);
+    out(formatCard(e.card, e.type === 'card.created' ? objections.get(e.card.objectionId) : undefined));
+  };
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const ended = await replayCall(loaded.media, {
+      url: args.url, token: args.token!, speed: args.speed, callId: args.callId, language: args.language, asrProvider: args.asr,
+      signal: abort.signal, onEvent,
+      onStarted: (m) => out(`call ${m.callId} started: ${new URL(m.uiPath, args.url).href}`),
+      onServerError: (m) => process.stderr.write(`modsvar replay: the sidecar refused a message: ${m.code}: ${m.message}\n`),
+    });
+    const frames = Object.values(ended.framesReceived).reduce((s, n) => s + n, 0);
+    process.stdout.write(`call ${ended.callId} ended (${ended.reason}): ${objections.size} objection(s), ${cards} card(s)`
+      + `${frames ? `, ${frames} audio frames` : ''}${ended.turnsReceived ? `, ${ended.turnsReceived} turns` : ''}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`modsvar replay: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
