@@ -175,7 +175,8 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
   #on(ev: AsrEvent): void {
     switch (ev.type) {
       case 'interim':
-        this.#interim(ev.words, ev.text, ev.startMs, ev.endMs, ev.confidence, ev.language);
+        // an interim's own start is its audio window's (leading silence included): the first word is where speech starts
+        this.#interim(ev.words, ev.text, ev.words[0]?.startMs ?? ev.startMs, ev.endMs, ev.confidence, ev.language);
         break;
       case 'final':
         this.#final(ev);
