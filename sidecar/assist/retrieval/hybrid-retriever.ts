@@ -12,6 +12,7 @@ import { evaluateCalculator } from '../kb/calculator.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { analysisTerms } from './lexical-index.js';
 import { analyse } from './text-analyzer.js';
+import { LocalEmbedder } from './local-embedder.js';
 
 /** Tuning of {@link HybridRetriever}. */
 export interface HybridRetrieverOptions {
@@ -71,10 +72,14 @@ export class HybridRetriever implements Retriever {
     };
 
     const textLanguage = query.textLanguage ?? query.language;
-    const [qvec] = await idx.embedder.embed([text], [textLanguage]);
+    const analysis = analyse(text, idx.terms, textLanguage);
+    // the local embedder reuses the analysis; any other embedder gets the text
+    const qvec = idx.embedder instanceof LocalEmbedder && idx.embedder.terms === idx.terms
+      ? idx.embedder.embedAnalysis(analysis)
+      : (await idx.embedder.embed([text], [textLanguage]))[0];
     const cosine = new Map<number, number>();
     for (const n of idx.vectors.search(qvec, this.o.vectorCandidates, accept)) cosine.set(n.label, n.similarity);
-    const terms = analysisTerms(analyse(text, idx.terms, textLanguage), { query: true });
+    const terms = analysisTerms(analysis, { query: true });
     const lexical = idx.lexical.search(terms, accept);
     // the best lexical candidates that HNSW did not return get their exact cosine from the stored vector
     const lexicalTop = [...lexical].sort((a, b) => b[1] - a[1]).slice(0, this.o.vectorCandidates);

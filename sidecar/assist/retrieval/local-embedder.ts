@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Embedder, Language } from '../ports.js';
-import { analyse } from './text-analyzer.js';
+import { analyse, type Analysis } from './text-analyzer.js';
 import type { TermMap } from './term-map.js';
 
 /** FNV-1a 32-bit hash of a string. */
@@ -46,7 +46,8 @@ export const FEATURE_WEIGHTS = { stem: 1, number: 1.5, smallNumber: 0.5, concept
 export class LocalEmbedder implements Embedder {
   readonly name: string;
   readonly dimension: number;
-  private readonly terms: TermMap;
+  /** The term map the embedder was built with. */
+  readonly terms: TermMap;
 
   constructor(options: LocalEmbedderOptions) {
     this.dimension = options.dimension ?? 2048;
@@ -63,7 +64,14 @@ export class LocalEmbedder implements Embedder {
 
   /** Synchronous single embedding (the retriever's hot path). */
   embedOne(text: string, language?: Language | string): Float32Array {
-    const a = analyse(text, this.terms, language);
+    return this.embedAnalysis(analyse(text, this.terms, language));
+  }
+
+  /**
+   * The vector of an already analysed text (the retriever analyses a query once for both the vector
+   * and the exact-term search). The analysis must come from the same term map.
+   */
+  embedAnalysis(a: Analysis): Float32Array {
     const features = new Map<string, number>();
     const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
     for (const s of a.stems) {
