@@ -178,6 +178,10 @@ export function createMatchContext(tokens: readonly Token[], env: MatchEnv): Mat
   return { tokens, env, joins: [j2, j3], memo: [] };
 }
 
+function joinedAt(ctx: MatchContext, i: number, k: number): string | undefined {
+  return k === 1 ? ctx.tokens[i]?.text : ctx.joins[k - 2][i];
+}
+
 function termLengths(term: Term, ctx: MatchContext, i: number): number[] {
   let row = ctx.memo[term.id];
   if (!row) { row = new Array(ctx.tokens.length); ctx.memo[term.id] = row; }
@@ -192,7 +196,6 @@ function termLengths(term: Term, ctx: MatchContext, i: number): number[] {
 /** Token counts (1–3) that `term` can consume at position `i`. */
 function termLengthsUncached(term: Term, ctx: MatchContext, i: number): number[] {
   const { tokens, env } = ctx;
-  const joined = (_t: readonly Token[], at: number, k: number): string | undefined => (k === 1 ? tokens[at]?.text : ctx.joins[k - 2][at]);
   const t = tokens[i];
   if (!t) return NONE;
   const v = term.value;
@@ -209,7 +212,7 @@ function termLengthsUncached(term: Term, ctx: MatchContext, i: number): number[]
       if (term.kind === 'suffix') return [];
       // A split compound ("betriebs rat"): the joined tokens match, the match starts inside the first token.
       for (let k = 2; k <= 3; k++) {
-        const j = joined(tokens, i, k);
+        const j = joinedAt(ctx, i, k);
         if (!j) break;
         const at = j.indexOf(v);
         if (at >= 0 && at < t.text.length && (term.kind === 'infix' || at === 0)) return [k];
@@ -219,7 +222,7 @@ function termLengthsUncached(term: Term, ctx: MatchContext, i: number): number[]
     case 'competitor': {
       for (const name of env.competitors) {
         for (let k = 1; k <= 3; k++) {
-          const j = joined(tokens, i, k);
+          const j = joinedAt(ctx, i, k);
           if (!j) break;
           if (j === name || nearMiss(j, name, 7)) return [k];
           if (j.length > name.length + 1) break;
@@ -239,7 +242,7 @@ function termLengthsUncached(term: Term, ctx: MatchContext, i: number): number[]
       if (env.compoundMinChars > 0 && v.length >= env.compoundMinChars && t.text.length > v.length + 2 && (t.text.startsWith(v) || t.text.endsWith(v))) return [1];
       if (v.length >= 6) {
         for (let k = 2; k <= 3; k++) {
-          const j = joined(tokens, i, k);
+          const j = joinedAt(ctx, i, k);
           if (!j || j.length > v.length + ed + 1) break;
           if (j === v || (ed > 0 && nearMiss(j, v))) return [k];
         }

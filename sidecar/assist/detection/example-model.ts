@@ -7,7 +7,9 @@ import type { ObjectionLabel } from '../ports.js';
  * frequency over the examples; the score of a class is its best example's similarity (0–1).
  */
 export class ExampleModel {
-  readonly #rows: Array<{ label: ObjectionLabel; vec: Map<string, number>; norm: number }> = [];
+  readonly #rows: Array<{ label: ObjectionLabel; norm: number }> = [];
+  /** Inverted index: n-gram → (row, weight) postings. */
+  readonly #postings = new Map<string, Array<{ row: number; w: number }>>();
   readonly #idf = new Map<string, number>();
   readonly #defaultIdf: number;
 
@@ -21,7 +23,12 @@ export class ExampleModel {
     this.#defaultIdf = Math.log((n + 1) / 0.5);
     examples.forEach((e, i) => {
       const vec = this.#weigh(grams[i]);
-      this.#rows.push({ label: e.label, vec, norm: norm(vec) });
+      this.#rows.push({ label: e.label, norm: norm(vec) });
+      for (const [g, w] of vec) {
+        let list = this.#postings.get(g);
+        if (!list) { list = []; this.#postings.set(g, list); }
+        list.push({ row: i, w });
+      }
     });
   }
 
@@ -37,15 +44,15 @@ export class ExampleModel {
     const q = this.#weigh(ngrams(text));
     const qn = norm(q);
     if (qn === 0) return out;
-    for (const r of this.#rows) {
-      if (r.norm === 0) continue;
-      let dot = 0;
-      const [small, big] = q.size < r.vec.size ? [q, r.vec] : [r.vec, q];
-      for (const [k, v] of small) {
-        const w = big.get(k);
-        if (w !== undefined) dot += v * w;
-      }
-      const sim = dot / (qn * r.norm);
+    const dots = new Float64Array(this.#rows.length);
+    for (const [g, v] of q) {
+      const list = this.#postings.get(g);
+      if (list) for (const p of list) dots[p.row] += v * p.w;
+    }
+    for (let i = 0; i < dots.length; i++) {
+      const r = this.#rows[i];
+      if (dots[i] === 0 || r.norm === 0) continue;
+      const sim = dots[i] / (qn * r.norm);
       if (sim > (out.get(r.label) ?? 0)) out.set(r.label, sim);
     }
     return out;
