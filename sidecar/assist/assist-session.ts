@@ -10,7 +10,7 @@ import type { CallContextCache } from './crm/call-context-cache.js';
 import type { ObjectionDetector } from './detection/objection-detector.js';
 import { ObjectionTracker } from './detection/objection-tracker.js';
 import type { ObjectionEvent, StabilityOptions } from './detection/tracker-types.js';
-import { ObjectionLedger } from './objection-ledger.js';
+import { ObjectionLedger, type ObjectionLedgerRecord } from '../calls/ledger.js';
 import type { CustomerContextRecord } from './ports.js';
 
 /** What every call's assist shares (built once by the composition root). */
@@ -67,7 +67,9 @@ export class AssistSession {
   readonly callId: string;
   readonly #o: AssistSessionOptions;
   readonly #tracker: ObjectionTracker;
-  readonly #ledger = new ObjectionLedger();
+  readonly #ledger: ObjectionLedger;
+  /** Last published ledger entry per objection (JSON), so unchanged entries are not sent again. */
+  readonly #sentLedger = new Map<string, string>();
   readonly #cards = new Map<string, CardState>();
   readonly #now: () => number;
   #context: Promise<CustomerContextRecord | undefined> = Promise.resolve(undefined);
@@ -86,13 +88,15 @@ export class AssistSession {
     this.#tracker.on('objection-raised', (e) => this.#raised(e));
     this.#tracker.on('objection-updated', (e) => this.#updated(e));
     this.#tracker.on('objection-withdrawn', (e) => this.#withdrawn(e));
+    this.#ledger = new ObjectionLedger({ callId: options.callId, logger: options.logger });
+    this.#ledger.on('change', (r) => this.#ledgerChanged(r));
     options.transcript.on('interim', this.#onInterim);
     options.transcript.on('final', this.#onFinal);
   }
 
-  /** The ledger entries so far (copies). */
-  get ledger(): LedgerEntry[] {
-    return this.#ledger.entries;
+  /** The ledger records so far (copies), with each card's stage latencies. */
+  get ledger(): ObjectionLedgerRecord[] {
+    return this.#ledger.records();
   }
 
   /** Starts the CRM lookup (once); resolves when it settled. Never rejects. */
@@ -113,11 +117,11 @@ export class AssistSession {
     });
   }
 
-  /** The agent's verdict on a card (from the registry's `feedback` observer event). */
-  feedback(cardId: string, kind: FeedbackKind): void {
+  /** The agent's verdict on a card (from the registry's `feedback` observer event); "used" answers the objection. */
+  feedback(cardId: string, kind: FeedbackKind, by: string): void {
     const state = this.#cards.get(cardId);
     if (!state?.last) return;
-    if (kind === 'used') this.#ledgerEvent(this.#ledger.cardUsed(state.last.objectionId, this.#callMs()));
+    this.#ledger.feedback(state.last.objectionId, { kind, atMs: this.#now(), by }, this.#callMs());
   }
 
   /** Hang-up: settle cards, close the ledger and the tracker. Idempotent (same promise). */
@@ -136,14 +140,12 @@ export class AssistSession {
     await Promise.race([Promise.allSettled(pending), new Promise<void>((r) => { timer = setTimeout(r, deadlineMs); })]);
     clearTimeout(timer);
     for (const c of this.#cards.values()) c.controller.abort();
-    for (const e of this.#ledger.close()) this.#ledgerEvent(e);
+    this.#ledger.close('hang-up');
     this.#o.services.contexts?.release(this.callId);
   }
 
   #push(u: Utterance, type: 'interim' | 'final'): void {
-    if (type === 'final' && u.role === 'agent') {
-      for (const e of this.#ledger.agentSpoke(u.text, u.startMs)) this.#ledgerEvent(e);
-    }
+    if (type === 'final' && u.role === 'agent') this.#ledger.agentTurn({ text: u.text, startMs: u.startMs, endMs: u.endMs, language: u.language });
     this.#tracker.push({
       type, utteranceId: u.id, text: u.text, role: u.role, participantId: u.participantId ?? '', streamLabel: u.streamLabel,
       language: u.language, startMs: u.startMs, endMs: u.endMs, receivedAtMs: this.#now(),
@@ -155,18 +157,18 @@ export class AssistSession {
       callId: this.callId,
       objection: { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs },
     }));
-    this.#ledgerEvent(this.#ledger.raised(e.objectionId, e.objectionClass, e.startMs));
+    this.#ledger.raise({ objectionId: e.objectionId, objectionClass: e.objectionClass, language: e.language, text: e.text, startMs: e.startMs, endMs: e.endMs });
     this.#compose(e);
   }
 
   #updated(e: ObjectionEvent): void {
+    this.#ledger.update(e.objectionId, { objectionClass: e.objectionClass, text: e.text, endMs: e.endMs });
     if (!e.previousClass) return;
     // a new class needs a new card (same id): cancel the old one's draft and compose again
     this.#publish(objectionRaised({
       callId: this.callId,
       objection: { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs },
     }));
-    this.#ledgerEvent(this.#ledger.reclassified(e.objectionId, e.objectionClass));
     this.#cards.get(e.objectionId)?.controller.abort();
     this.#compose(e);
   }
@@ -174,7 +176,7 @@ export class AssistSession {
   #withdrawn(e: ObjectionEvent): void {
     // The card stays on screen (the agent may have read it); its draft stops and the ledger drops it.
     this.#cards.get(e.objectionId)?.controller.abort();
-    this.#ledger.withdrawn(e.objectionId);
+    this.#ledger.withdraw(e.objectionId);
     this.#o.logger.debug({ objectionId: e.objectionId }, 'objection withdrawn');
   }
 
@@ -201,7 +203,7 @@ export class AssistSession {
     if (state.last?.feedback) view.feedback = state.last.feedback;
     state.last = view;
     this.#publish(first ? cardCreated({ callId: this.callId, card: view }) : cardUpdated({ callId: this.callId, card: view }));
-    if (first) this.#ledgerEvent(this.#ledger.cardShown(card.objectionId, card.id, this.#callMs()));
+    this.#ledger.cardShown(card, this.#callMs());
   }
 
   #llmHealth(card: Card): void {
@@ -228,8 +230,19 @@ export class AssistSession {
     return out;
   }
 
-  #ledgerEvent(entry: LedgerEntry | undefined): void {
-    if (entry) this.#publish(ledgerChanged({ callId: this.callId, entry }));
+  /** A ledger record changed: publish its API entry when that changed (withdrawn objections have none). */
+  #ledgerChanged(r: ObjectionLedgerRecord): void {
+    if (r.state === 'withdrawn') return;
+    const entry: LedgerEntry = {
+      objectionId: r.objectionId, objectionClass: r.objectionClass, state: r.state, raisedMs: r.raisedMs,
+      ...(r.cardShownMs !== undefined && { cardShownMs: r.cardShownMs }),
+      ...(r.answeredMs !== undefined && { answeredMs: r.answeredMs }),
+      ...(r.cardId && { cardId: r.cardId }),
+    };
+    const json = JSON.stringify(entry);
+    if (this.#sentLedger.get(r.objectionId) === json) return;
+    this.#sentLedger.set(r.objectionId, json);
+    this.#publish(ledgerChanged({ callId: this.callId, entry }));
   }
 
   #callMs(): number {

@@ -13,7 +13,7 @@ import { healthChanged } from './call-events.js';
 import type {
   CallEndReason, CallHandle, CallHubEvents, CallHubLike, CallSource, CallStreamSpec, StartCallOptions, TranscriptTurn,
 } from './call-hub-types.js';
-import type { CallRegistry } from './call-registry.js';
+import type { CallRegistry, FeedbackRecord } from './call-registry.js';
 import { CallTranscriber, type TranscribedSession } from './call-transcriber.js';
 import { feedCallToRegistry } from './registry-feed.js';
 import { Transcript, type Utterance } from './transcript.js';
@@ -57,8 +57,7 @@ export class CallHub extends EnhancedEmitter<CallHubEvents> implements CallHubLi
     this.#o = options;
     const registry = options.registry;
     if (registry) {
-      const onFeedback = ({ callId, card, kind }: { callId: string; card: { cardId: string }; kind: 'used' | 'dismissed' | 'wrong' }) =>
-        this.#calls.get(callId)?.assist?.feedback(card.cardId, kind);
+      const onFeedback = ({ callId, card, kind, by }: FeedbackRecord) => this.#calls.get(callId)?.assist?.feedback(card.cardId, kind, by);
       registry.observer.on('feedback', onFeedback);
       this.#offFeedback = () => registry.observer.off('feedback', onFeedback);
     }

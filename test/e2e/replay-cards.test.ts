@@ -107,6 +107,8 @@ describe('A full call replayed yields the expected objections and cards in order
         expect(['answered', 'unanswered']).toContain(states.at(-1));
       }
       const last = new Map(ledger.map((l) => [l.objectionId, l.state]));
+      // in these calls the agent speaks to every objection in the next turn (the ledger's answer rule sees it)
+      expect([...last.values()]).toEqual(objections.map(() => 'answered'));
       const summary = registry.list('all').find((s) => s.callId === name)!;
       expect(summary.state).toBe('ended');
       expect(summary.objectionsRaised).toBe(objections.length);
