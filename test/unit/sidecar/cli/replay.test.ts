@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { CallCard } from '../../../../sidecar/calls/call-events.js';
+import { formatCard, formatTime, parseReplayArgs } from '../../../../sidecar/cli/replay.js';
+
+const env = { MODSVAR_REPLAY_TOKEN: 'from-the-environment-123' };
+
+describe('parseReplayArgs', () => {
+  it('reads a stereo recording with every option', () => {
+    expect(parseReplayArgs(['call.wav', '--url', 'https://modsvar.example:8443', '--token', 't-0123456789abcdef', '--speed', '2.5',
+      '--language', 'da', '--call-id', 'c-1', '--agent-channel', 'right', '--asr', 'sherpa-onnx', '--json'], env)).toEqual({
+      wav: 'call.wav', url: 'https://modsvar.example:8443', token: 't-0123456789abcdef', speed: 2.5, language: 'da', callId: 'c-1',
+      agentChannel: 1, asr: 'sherpa-onnx', json: true, quiet: false,
+    });
+  });
+
+  it('defaults: real time, left channel = agent, local sidecar, token and URL from the environment', () => {
+    expect(parseReplayArgs(['--transcript', 't.json'], env)).toMatchObject({ transcript: 't.json', speed: 1, agentChannel: 0, url: 'http://127.0.0.1:8080', token: env.MODSVAR_REPLAY_TOKEN });
+    expect(parseReplayArgs(['--agent', 'a.wav', '--customer', 'c.wav', '--speed', 'max'], { ...env, MODSVAR_REPLAY_URL: 'http://10.0.0.5:8080' }))
+      .toMatchObject({ agentWav: 'a.wav', customerWav: 'c.wav', speed: 'max', url: 'http://10.0.0.5:8080' });
+  });
+
+  it('explains what is wrong instead of guessing', () => {
+    expect(parseReplayArgs([], env)).toBe('give exactly one of: CALL.wav, --agent A.wav --customer C.wav, --transcript TURNS.json');
+    expect(parseReplayArgs(['a.wav', '--transcript', 't.json'], env)).toMatch(/^give exactly one of/);
+    expect(parseReplayArgs(['--agent', 'a.wav'], env)).toBe('--agent and --customer go together');
+    expect(parseReplayArgs(['a.wav', '--speed', '0'], env)).toBe('--speed takes a number above 0 (at most 100) or max, not 0');
+    expect(parseReplayArgs(['a.wav', '--agent-channel', 'middle'], env)).toBe('--agent-channel takes left or right, not middle');
+    expect(parseReplayArgs(['a.wav', '--asr', 'whisper'], env)).toBe('--asr takes deepgram, sherpa-onnx or none, not whisper');
+    expect(parseReplayArgs(['a.wav', '--bogus'], env)).toBe('unknown option --bogus');
+    expect(parseReplayArgs(['a.wav', '--call-id'], env)).toBe('--call-id needs a value');
+    expect(parseReplayArgs(['a.wav'], {})).toBe('no token: set --token or MODSVAR_REPLAY_TOKEN to an API token with role ingest');
+    expect(parseReplayArgs(['a.wav', '--url', 'ftp://x'], env)).toBe('--url must be an http(s) URL, not ftp://x');
+  });
+});
+
+describe('card view', () => {
+  it('prints the objection, the card, its reply and its citations; flags cards below 0.80', () => {
+    const card: CallCard = {
+      cardId: 'c1', objectionId: 'o1', objectionClass: 'price', status: 'extractive', text: 'You only pay for active employees. [F-102]',
+      citations: [{ factId: 'F-102', text: '…', source: 'price-list.csv', location: 'row 4' }], confidence: 0.72, removedCount: 0,
+      createdAtMs: 0, updatedAtMs: 0, stages: {},
+    };
+    expect(formatCard(card, { objectionId: 'o1', objectionClass: 'price', confidence: 0.91, utteranceId: 'u1', text: 'That is a lot.', raisedMs: 64_400 }))
+      .toBe([
+        '[01:04] customer: "That is a lot."  → price 0.91',
+        '  PRICE card 0.72 extractive  (not verified)',
+        '    You only pay for active employees. [F-102]',
+        '    · F-102 price-list.csv (row 4)',
+      ].join('\n'));
+    expect(formatTime(3_599_000)).toBe('59:59');
+  });
+});
