@@ -1,7 +1,7 @@
 import type { Fact } from '../ports.js';
 import type { ClaimExtractionOptions } from './claims/claim-types.js';
 import { extractClaims, type ExtractedClaim } from './claims/extract-claims.js';
-import { buildFactEvidence, factSupports, hasNameKey, isFuture, isNegated, wordKeys, type FactEvidence } from './claims/fact-evidence.js';
+import { buildFactEvidence, factSupports, hasNameKey, isFuture, isNegated, valueAttributed, wordKeys, type FactEvidence } from './claims/fact-evidence.js';
 import { splitSentences, type ReplySentence } from './sentence-split.js';
 
 /**
@@ -14,6 +14,8 @@ import { splitSentences, type ReplySentence } from './sentence-split.js';
  * - a certification, location or name appears in the cited facts only with the opposite polarity, e.g.
  *   "we are SOC 2 certified [F-310]" where F-310 says "No SOC 2 report", or "we don't have SOC 2 yet"
  *   (a denial that announces it as coming) against the same fact (`POLARITY`).
+ * - a value is stated in the cited facts only about something else than the sentence names, e.g.
+ *   "Basis costs 59 DKK [F-102]" where F-102 gives 59 DKK for Plus (`MISATTRIBUTED`).
  * Sentences with no specific claim (a question, an acknowledgement) pass with or without citations.
  * Claims on both sides are normalised before comparison (see claims/claim-types.ts).
  */
@@ -23,7 +25,8 @@ export type RemovalReason =
   | { code: 'INVALID_CITATION'; ids: string[] }
   | { code: 'UNCITED_CLAIM'; claim: ExtractedClaim }
   | { code: 'UNSUPPORTED_CLAIM'; claim: ExtractedClaim }
-  | { code: 'POLARITY'; claim: ExtractedClaim };
+  | { code: 'POLARITY'; claim: ExtractedClaim }
+  | { code: 'MISATTRIBUTED'; claim: ExtractedClaim };
 
 /** A sentence the guard removed and why. */
 export interface RemovedSentence {
@@ -82,8 +85,9 @@ export class GroundingGuard {
   readonly #facts = new Map<string, Fact>();
   readonly #evidence = new Map<string, FactEvidence>();
   readonly #options: GroundingGuardOptions;
-  readonly #claimOptions: ClaimExtractionOptions;
+  #claimOptions: ClaimExtractionOptions;
   readonly #allowed: Set<string>;
+  #knownNamesReady = false;
 
   constructor(facts: readonly Fact[], options: GroundingGuardOptions) {
     for (const f of facts) this.#facts.set(f.id, f);
@@ -113,8 +117,22 @@ export class GroundingGuard {
     return ev;
   }
 
+  /** The names the prompt's facts use (plans, products, customers, competitors), learnt once. */
+  #learnNames(): void {
+    if (this.#knownNamesReady) return;
+    this.#knownNamesReady = true;
+    const known = new Set<string>();
+    for (const id of this.#facts.keys()) {
+      for (const s of this.#evidenceFor(id).sentences) for (const c of s.claims) if (c.kind === 'name' && !hasNameKey(this.#allowed, c.key)) known.add(c.key);
+    }
+    this.#claimOptions = { ...this.#claimOptions, knownNames: known };
+    // Read the facts again with the learnt names, so "Plus" first in a fact sentence names Plus there too.
+    this.#evidence.clear();
+  }
+
   /** Checks one sentence. */
   checkSentence(sentence: ReplySentence): SentenceVerdict {
+    this.#learnNames();
     const reasons: RemovalReason[] = [];
     const invalid = sentence.citations.filter((id) => !this.#facts.has(id));
     if (invalid.length > 0) reasons.push({ code: 'INVALID_CITATION', ids: invalid });
@@ -124,11 +142,15 @@ export class GroundingGuard {
     const cited = sentence.citations.filter((id) => this.#facts.has(id)).map((id) => this.#evidenceFor(id));
     // "We don't have ISO 9001 yet, it is planned" is a claim that it is coming, not a denial.
     const negated = isNegated(sentence.text) && !isFuture(sentence.text);
+    const names = new Set(claims.filter((c) => c.kind === 'name').map((c) => (c as { key: string }).key));
     for (const claim of claims) {
       if (cited.length === 0) { reasons.push({ code: 'UNCITED_CLAIM', claim }); continue; }
       const verdicts = cited.map((ev) => factSupports(ev, claim, negated));
-      if (verdicts.includes('supports')) continue;
-      reasons.push({ code: verdicts.includes('opposite') ? 'POLARITY' : 'UNSUPPORTED_CLAIM', claim });
+      if (!verdicts.includes('supports')) {
+        reasons.push({ code: verdicts.includes('opposite') ? 'POLARITY' : 'UNSUPPORTED_CLAIM', claim });
+      } else if (!valueAttributed(cited, claim, names, this.#allowed)) {
+        reasons.push({ code: 'MISATTRIBUTED', claim });
+      }
     }
     return { sentence, ok: reasons.length === 0, claims, reasons };
   }
@@ -164,5 +186,6 @@ export function describeReason(r: RemovalReason): string {
     case 'UNCITED_CLAIM': return `"${r.claim.text}" has no citation`;
     case 'UNSUPPORTED_CLAIM': return `"${r.claim.text}" is not in the cited facts`;
     case 'POLARITY': return `"${r.claim.text}" contradicts the cited facts`;
+    case 'MISATTRIBUTED': return `"${r.claim.text}" belongs to something else in the cited facts`;
   }
 }

@@ -79,4 +79,9 @@ export interface ClaimExtractionOptions {
    * nouns are not capitalised). Default true.
    */
   properNouns?: boolean;
+  /**
+   * Name keys the facts use as names (see nameKey): such a word is a name claim anywhere, also as the
+   * first word of a sentence and in German.
+   */
+  knownNames?: ReadonlySet<string>;
 }

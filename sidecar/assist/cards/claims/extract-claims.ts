@@ -32,6 +32,7 @@ export function extractClaims(text: string, options: ClaimExtractionOptions): Ex
     competitors: options.competitors,
     names: options.names,
     properNouns: options.properNouns,
+    knownNames: options.knownNames,
   });
   work = blank(work, names);
   const numeric = extractNumericClaims(work, options.language);

@@ -159,3 +159,23 @@ export function factSupports(ev: FactEvidence, claim: ExtractedClaim, claimNegat
   }
   return found ? 'opposite' : 'absent';
 }
+
+/**
+ * Misattribution check for a value (number, amount, percentage, duration) in a sentence that names
+ * something (a plan, a competitor, a customer): a cited fact sentence that states the value must name
+ * one of the same things, or nothing at all. "Basis costs 59 DKK [F-102]" fails when F-102 says "Plus:
+ * 59.00 DKK"; "62% fewer corrections [F-207]" passes when F-207's sentence names nobody.
+ * @param names the reply sentence's name keys (allowed names such as the own company removed).
+ * @param ignore name keys that never count on the fact side (the own company).
+ */
+export function valueAttributed(evidence: readonly FactEvidence[], claim: ExtractedClaim, names: ReadonlySet<string>, ignore: ReadonlySet<string>): boolean {
+  if (names.size === 0 || !(claim.kind === 'number' || claim.kind === 'money' || claim.kind === 'percent' || claim.kind === 'duration')) return true;
+  for (const ev of evidence) {
+    for (const s of ev.sentences) {
+      if (!s.claims.some((c) => matches(claim, c, ev))) continue;
+      const factNames = s.claims.filter((c): c is Extract<ExtractedClaim, { kind: 'name' }> => c.kind === 'name').map((c) => c.key).filter((k) => !hasNameKey(ignore as Set<string>, k));
+      if (factNames.length === 0 || factNames.some((k) => names.has(k) || hasNameKey(names as Set<string>, k))) return true;
+    }
+  }
+  return false;
+}

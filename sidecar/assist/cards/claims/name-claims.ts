@@ -40,7 +40,7 @@ const patternCache = new Map<string, RegExp>();
  */
 export function extractNameClaims(
   text: string,
-  options: { language: string; competitors?: readonly string[]; names?: readonly string[]; properNouns?: boolean },
+  options: { language: string; competitors?: readonly string[]; names?: readonly string[]; properNouns?: boolean; knownNames?: ReadonlySet<string> },
 ): NameClaim[] {
   const out: NameClaim[] = [];
   const taken: Array<[number, number]> = [];
@@ -70,8 +70,10 @@ export function extractNameClaims(
       // Acronyms (HR, API, CSV, DPA) are ordinary vocabulary; configured names cover products like DATEV.
       if (!/\p{Ll}/u.test(w)) continue;
       const camel = /\p{Ll}\p{Lu}/u.test(w);
-      if (german && !camel) continue;
-      if (!camel && sentenceInitial(text, start)) continue;
+      // A word the facts use as a name ("Basis", "Plus") is a name anywhere, also first in a sentence or in German.
+      const known = options.knownNames?.has(nameKey(w)) === true;
+      if (german && !camel && !known) continue;
+      if (!camel && !known && sentenceInitial(text, start)) continue;
       out.push({ kind: 'name', key: nameKey(w), competitor: false, text: w, start });
     }
   }
@@ -84,5 +86,5 @@ function sentenceInitial(text: string, start: number): boolean {
   const trimmed = text.slice(0, start).trimEnd();
   if (trimmed.length === 0) return true;
   const last = trimmed[trimmed.length - 1];
-  return /[.!?:;"“„«(\]\n•–—-]/u.test(last) || /\n\s*$/u.test(before);
+  return /[.!?:;"“„«\]\n•–—-]/u.test(last) || /\n\s*$/u.test(before);
 }

@@ -67,6 +67,19 @@ describe('GroundingGuard', () => {
     expect(new GroundingGuard([F.volume], { language: 'en' }).check('The volume discount is more than 7% [F-114].').removed).toHaveLength(1);
   });
 
+  it('removes a value the cited fact gives for something else', () => {
+    expect(codes(en, 'Basis costs 59 DKK per employee per month [F-102].')).toEqual([['MISATTRIBUTED']]);
+    expect(codes(en, 'Plus costs 59 DKK per employee per month [F-102].')).toEqual([]);
+    expect(codes(en, 'ZeitKontor terminals cost 520 EUR [F-521].')).toEqual([]);
+    expect(codes(en, 'Retention was 94% [F-032].')).toEqual([]);
+  });
+
+  it('treats a word the facts use as a name as a claim also first in a sentence and in German', () => {
+    expect(codes(en, 'Basis includes single sign-on [F-022].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(de, 'Basis enthält Single Sign-on [F-022].')).toEqual([['UNSUPPORTED_CLAIM']]);
+    expect(codes(de, 'Single Sign-on ist in Plus und Enterprise enthalten [F-022].')).toEqual([]);
+  });
+
   it('removes a specific claim without a citation and a citation of a fact not in the prompt', () => {
     const r = en.check('Onboarding takes two weeks. We are happy to help [F-999].');
     expect(r.removed.map((x) => x.reasons[0].code)).toEqual(['UNCITED_CLAIM', 'INVALID_CITATION']);
