@@ -38,7 +38,7 @@ describe('modsvar serve', () => {
     const server = await FakeDrachtioServer.start({ secret: 'serve-test-secret' });
     let stop!: (signal: string) => void;
     const untilStopped = new Promise<string>((resolve) => (stop = resolve));
-    const env = { MODSVAR_DRACHTIO__PORT: String(server.port), MODSVAR_DRACHTIO__SECRET: 'serve-test-secret', MODSVAR_LOG__LEVEL: 'silent' };
+    const env = { MODSVAR_DRACHTIO__PORT: String(server.port), MODSVAR_DRACHTIO__SECRET: 'serve-test-secret', MODSVAR_LOG__LEVEL: 'silent', MODSVAR_API__PORT: '0' };
     const exit = main({ configFile: configFile('sip:\n  rtpPortMin: 47000\n  rtpPortMax: 47020\n'), env, untilStopped });
     await server.waitForRoute('invite');
     await server.waitForRoute('options');
