@@ -88,11 +88,16 @@ export function recognizerConfig(m: SherpaModelFiles, o: { numThreads: number; d
  * `Ort::Exception`, exit 134) on a corrupt .onnx file, so loading first in the main process or a worker
  * thread would crash the sidecar; the child's stderr names the file instead.
  *
+ * `recognizer`: `OnlineRecognizer` (streaming) or `OfflineRecognizer` (segmented mode).
+ *
  * @throws ModelFileError (`ASR_MODEL_CORRUPT`) naming the file that failed to load.
  */
-export function probeSherpaModel(m: SherpaModelFiles, config: object, timeoutMs = 120_000): void {
+export function probeSherpaModel(
+  m: Pick<SherpaModelFiles, 'dir' | 'tokens' | 'encoder' | 'decoder' | 'joiner' | 'model'>, config: object, timeoutMs = 120_000,
+  recognizer: 'OnlineRecognizer' | 'OfflineRecognizer' = 'OnlineRecognizer',
+): void {
   const sherpaPath = require.resolve('sherpa-onnx-node');
-  const script = `const s = require(${JSON.stringify(sherpaPath)}); new s.OnlineRecognizer(JSON.parse(process.argv[1]));`;
+  const script = `const s = require(${JSON.stringify(sherpaPath)}); new s.${recognizer}(JSON.parse(process.argv[1]));`;
   const r = spawnSync(process.execPath, ['-e', script, JSON.stringify(config)], { encoding: 'utf8', timeout: timeoutMs });
   if (r.status === 0) return;
   const stderr = `${r.stderr ?? ''}`;

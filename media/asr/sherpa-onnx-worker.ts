@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AsrEvent, AsrWord } from './asr-provider.js';
+import { confidenceOf, tokensToWords } from './sherpa-words.js';
 
 export type ToWorker =
   | { op: 'open'; id: number; model: string; language: string }
@@ -188,37 +189,7 @@ function ms(samples: number): number {
   return Math.round((samples * 1000) / RATE);
 }
 
-/**
- * Groups BPE tokens into words: a token starting with a space or `▁` (SentencePiece word boundary)
- * begins a word. Token times are seconds from the segment start (`start_time` + timestamp); a word
- * ends where the next word begins, the last one 250 ms after its last token (clamped to the audio).
- */
+/** The segment's tokens as words on the session timeline (see {@link tokensToWords}). */
 function toWords(r: Result, s: Session, limitSamples: number): AsrWord[] {
-  const tokens = r.tokens ?? [];
-  const ts = r.timestamps ?? [];
-  if (!tokens.length || ts.length !== tokens.length) return [];
-  const segStartSec = segStartMs(r, s) / 1000;
-  const endLimitMs = ms(limitSamples);
-  const groups: Array<{ text: string; startMs: number; lastMs: number; logp: number[] }> = [];
-  tokens.forEach((tok, i) => {
-    const at = Math.min(endLimitMs, Math.max(0, Math.round((segStartSec + ts[i]) * 1000)));
-    const boundary = /^[\s▁]/.test(tok) || groups.length === 0;
-    const clean = tok.replace(/▁/g, ' ');
-    if (boundary) groups.push({ text: clean.trim(), startMs: at, lastMs: at, logp: [] });
-    else groups[groups.length - 1].text += clean;
-    const g = groups[groups.length - 1];
-    g.lastMs = at;
-    const lp = r.ys_probs?.[i];
-    if (typeof lp === 'number') g.logp.push(lp);
-  });
-  return groups.filter((g) => g.text).map((g, i, all) => ({
-    text: g.text,
-    startMs: g.startMs,
-    endMs: i + 1 < all.length ? Math.max(g.lastMs, all[i + 1].startMs) : Math.min(endLimitMs, g.lastMs + 250),
-    confidence: g.logp.length ? Math.min(1, Math.exp(g.logp.reduce((a, b) => a + b, 0) / g.logp.length)) : 1,
-  }));
-}
-
-function confidenceOf(words: AsrWord[]): number {
-  return words.length ? words.reduce((a, w) => a + w.confidence, 0) / words.length : 1;
+  return tokensToWords(r.tokens ?? [], r.timestamps ?? [], r.ys_probs, segStartMs(r, s), ms(limitSamples));
 }

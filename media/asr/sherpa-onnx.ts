@@ -8,13 +8,20 @@ import { EventQueue } from './event-queue.js';
 import {
   probeSherpaModel, recognizerConfig, resolveSherpaModel, type SherpaEndpointRules, type SherpaModelType,
 } from './sherpa-onnx-model.js';
+import type { OfflineModelType } from './sherpa-onnx-offline-model.js';
+import { SegmentedRecognizer, type SegmentedOptions } from './sherpa-onnx-segmented.js';
 import type { FromWorker, ToWorker, WorkerInit } from './sherpa-onnx-worker.js';
 import { startWorker, stopWorker } from './start-worker.js';
+import type { VadOptions } from './vad.js';
 
 /** Options of the sherpa-onnx provider (config section `asr.sherpaOnnx`). */
 export interface SherpaOnnxOptions {
-  /** Model per language (BCP-47 base code): a folder under `modelsDir` or a path. */
-  models: Record<string, { dir: string; modelType?: SherpaModelType }>;
+  /**
+   * Model per language (BCP-47 base code): a folder under `modelsDir` or a path. `mode`: `streaming`
+   * (OnlineRecognizer, default) or `segmented` (VAD + OfflineRecognizer, for languages without a
+   * streaming model, e.g. Danish with Parakeet TDT 0.6B v3).
+   */
+  models: Record<string, { dir: string; modelType?: SherpaModelType | OfflineModelType; mode?: 'streaming' | 'segmented' }>;
   modelsDir: string;
   /** Worker threads; each loads every model once. */
   workers: number;
@@ -25,6 +32,10 @@ export interface SherpaOnnxOptions {
   batchMs: number;
   /** Load each model in a child process first (a corrupt file is an error naming it, not an abort). */
   probeModels: boolean;
+  /** Segmented mode settings; required when a model has `mode: segmented`. */
+  segmented?: SegmentedOptions;
+  /** VAD that cuts segmented streams into utterances (config `asr.vad`). */
+  vad?: VadOptions & { workers: number };
   /** Replaces `sherpa-onnx-node` inside the workers (tests). */
   engineModule?: string;
   logger: Logger;
@@ -45,35 +56,65 @@ export class SherpaOnnxProvider implements AsrProvider {
   readonly #o: SherpaOnnxOptions;
   readonly #init: WorkerInit;
   readonly #pool: PoolWorker[] = [];
+  #segmented: SegmentedRecognizer | undefined;
   #nextId = 1;
   #closed = false;
 
   private constructor(o: SherpaOnnxOptions, init: WorkerInit) {
     this.#o = o;
     this.#init = init;
+    const streaming = Object.values(o.models).some((m) => m.mode !== 'segmented');
     this.capabilities = {
-      interim: true, wordTimings: true, diarization: false, languages: Object.keys(o.models), encodings: ['linear16'], finalize: true,
+      // finalize() only acts on streaming sessions; segmented ones end utterances at their own VAD.
+      interim: true, wordTimings: true, diarization: false, languages: Object.keys(o.models), encodings: ['linear16'], finalize: streaming,
     };
   }
 
-  /** Resolves and probes the models, starts the workers and waits until each has loaded them. */
+  /**
+   * Resolves and probes the models, starts the workers (streaming; segmented decoding + VAD when a
+   * language is `mode: segmented`) and waits until each has loaded them.
+   * @throws ModelFileError naming a missing or corrupt model file; TypeError when a segmented model
+   *   has no `segmented` settings.
+   */
   static async create(o: SherpaOnnxOptions): Promise<SherpaOnnxProvider> {
     const models: Record<string, object> = {};
+    const segmentedModels: Record<string, { dir: string; modelType?: OfflineModelType }> = {};
     for (const [lang, spec] of Object.entries(o.models)) {
-      const files = resolveSherpaModel(spec.dir, o.modelsDir, spec.modelType);
+      if (spec.mode === 'segmented') {
+        segmentedModels[lang] = { dir: spec.dir, modelType: spec.modelType as OfflineModelType | undefined };
+        continue;
+      }
+      const files = resolveSherpaModel(spec.dir, o.modelsDir, spec.modelType as SherpaModelType | undefined);
       const config = recognizerConfig(files, o);
       if (o.probeModels) probeSherpaModel(files, config);
       models[lang] = config;
     }
     const p = new SherpaOnnxProvider(o, { models, engineModule: o.engineModule });
-    for (let i = 0; i < o.workers; i++) p.#pool.push(await p.#spawn());
-    o.logger.info({ languages: Object.keys(models), workers: o.workers }, 'sherpa-onnx ready');
+    if (Object.keys(segmentedModels).length) {
+      if (!o.segmented) throw new TypeError('sherpa-onnx: a segmented model needs the segmented settings');
+      p.#segmented = await SegmentedRecognizer.create({
+        models: segmentedModels, modelsDir: o.modelsDir, segmented: o.segmented, vad: o.vad ?? { workers: 1 },
+        probeModels: o.probeModels, engineModule: o.engineModule, logger: o.logger,
+      });
+    }
+    try {
+      if (Object.keys(models).length) for (let i = 0; i < o.workers; i++) p.#pool.push(await p.#spawn());
+    } catch (err) {
+      await p.close();
+      throw err;
+    }
+    o.logger.info({ streaming: Object.keys(models), segmented: Object.keys(segmentedModels), workers: o.workers }, 'sherpa-onnx ready');
     return p;
   }
 
-  /** Live sessions per worker (for metrics and tests). */
+  /** Live streaming sessions per worker (for metrics and tests). */
   get load(): number[] {
     return this.#pool.map((w) => w.sessions.size);
+  }
+
+  /** The segmented mode (its `observer` and `stats()` for monitoring), when a language uses it. */
+  get segmented(): SegmentedRecognizer | undefined {
+    return this.#segmented;
   }
 
   open(opts: AsrSessionOptions): AsrSession {
@@ -87,6 +128,7 @@ export class SherpaOnnxProvider implements AsrProvider {
       throw new ProviderError('sherpa-onnx', 'invalid_request',
         `sherpa-onnx: no model for language ${opts.language} (configured: ${Object.keys(this.#o.models).join(', ') || 'none'})`);
     }
+    if (this.#o.models[model].mode === 'segmented') return this.#segmented!.open(model, opts);
     const worker = this.#pool.reduce((a, b) => (b.sessions.size < a.sessions.size ? b : a));
     const session = new SherpaSession(this.#nextId++, worker, opts, Math.max(320, (this.#o.batchMs * 16_000) / 1000));
     worker.sessions.set(session.id, session);
@@ -97,7 +139,7 @@ export class SherpaOnnxProvider implements AsrProvider {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#pool.map((w) => w.terminate()));
+    await Promise.all([...this.#pool.map((w) => w.terminate()), this.#segmented?.close()]);
   }
 
   #spawn(): Promise<PoolWorker> {

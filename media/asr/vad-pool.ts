@@ -7,7 +7,24 @@ import { startWorker, stopWorker } from './start-worker.js';
 export interface VadStream {
   /** PCM16 mono 16 kHz; gathered to `batchMs` before it goes to the worker. */
   push(pcm: Int16Array): void;
+  /**
+   * Ends the audio: sends the partly filled batch, closes a segment still open (its `speech-end`
+   * arrives before this resolves). Resolves at once after `close()`.
+   */
+  flush(): Promise<void>;
   close(): void;
+}
+
+/** Optional callbacks of {@link VadPool.open}. */
+export interface VadStreamHooks {
+  /** After each batch: the detector has read `atMs` of the stream (its events for that audio came first). */
+  onProgress?: (atMs: number) => void;
+}
+
+interface StreamSink {
+  onEvent: (ev: VadEvent) => void;
+  hooks: VadStreamHooks;
+  flushed?: () => void;
 }
 
 /**
@@ -17,7 +34,7 @@ export interface VadStream {
  * events arrive at most `batchMs` plus one message hop after its audio.
  */
 export class VadPool {
-  readonly #workers: Array<{ worker: Worker; streams: Map<number, (ev: VadEvent) => void> }> = [];
+  readonly #workers: Array<{ worker: Worker; streams: Map<number, StreamSink> }> = [];
   readonly #batchSamples: number;
   #nextId = 1;
 
@@ -34,14 +51,21 @@ export class VadPool {
     const pool = new VadPool(batchMs ?? 60);
     for (let i = 0; i < workers; i++) {
       const worker = startWorker('vad-worker', vad);
-      const streams = new Map<number, (ev: VadEvent) => void>();
+      const streams = new Map<number, StreamSink>();
       await new Promise<void>((resolve, reject) => {
         worker.on('message', (m: FromVadWorker) => {
           if (m.op === 'ready') resolve();
           else if (m.op === 'failed') {
             void worker.terminate();
             reject(m.file ? new ModelFileError(m.code === 'ASR_MODEL_CORRUPT' ? 'ASR_MODEL_CORRUPT' : 'ASR_MODEL_MISSING', m.file, m.message) : new Error(m.message));
-          } else streams.get(m.id)?.(m.event);
+          } else if (m.op === 'event') streams.get(m.id)?.onEvent(m.event);
+          else if (m.op === 'progress') streams.get(m.id)?.hooks.onProgress?.(m.atMs);
+          else if (m.op === 'flushed') {
+            const s = streams.get(m.id);
+            const done = s?.flushed;
+            if (s) s.flushed = undefined;
+            done?.();
+          }
         });
         worker.once('exit', (code) => reject(new Error(`vad worker exited with code ${code}`)));
       });
@@ -51,11 +75,12 @@ export class VadPool {
   }
 
   /** Opens a stream on the least-loaded worker; `onEvent` gets its speech-start/speech-end events. */
-  open(onEvent: (ev: VadEvent) => void): VadStream {
+  open(onEvent: (ev: VadEvent) => void, hooks: VadStreamHooks = {}): VadStream {
     const w = this.#workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const id = this.#nextId++;
-    w.streams.set(id, onEvent);
-    w.worker.postMessage({ op: 'open', id } satisfies ToVadWorker);
+    const sink: StreamSink = { onEvent, hooks };
+    w.streams.set(id, sink);
+    w.worker.postMessage({ op: 'open', id, progress: !!hooks.onProgress } satisfies ToVadWorker);
     const batch = new Int16Array(this.#batchSamples);
     let fill = 0;
     let closed = false;
@@ -74,10 +99,25 @@ export class VadPool {
           }
         }
       },
+      flush: () => {
+        if (closed) return Promise.resolve();
+        if (fill > 0) {
+          w.worker.postMessage({ op: 'audio', id, pcm: batch.slice(0, fill) } satisfies ToVadWorker);
+          fill = 0;
+        }
+        return new Promise<void>((resolve) => {
+          const prev = sink.flushed;
+          sink.flushed = () => { prev?.(); resolve(); };
+          w.worker.postMessage({ op: 'flush', id } satisfies ToVadWorker);
+        });
+      },
       close: () => {
         if (closed) return;
         closed = true;
         w.streams.delete(id);
+        const done = sink.flushed;
+        sink.flushed = undefined;
+        done?.();
         w.worker.postMessage({ op: 'close', id } satisfies ToVadWorker);
       },
     };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * A scripted stand-in for sherpa-onnx-node's OnlineRecognizer, loaded inside the provider's worker
- * threads (`engineModule`), so the threading, batching, endpoint and finish logic are tested without a
+ * Scripted stand-ins for sherpa-onnx-node's OnlineRecognizer and OfflineRecognizer (below), loaded
+ * inside the provider's worker threads (`engineModule`), so the threading, batching, endpoint and finish logic are tested without a
  * model download. Recognition follows the audio content like the other ASR fakes: a run of samples of
  * amplitude `k × 1000` (PCM16 scale) is the k-th entry of the model's tokens.txt; 0 is silence.
  * Results use sherpa-onnx's JSON shape: `tokens` with `▁` word starts, `timestamps` in seconds from
@@ -100,4 +100,82 @@ export class OnlineRecognizer {
   }
 }
 
-export default { OnlineRecognizer };
+/**
+ * Behaviour of the scripted OfflineRecognizer, read from `fake-engine.json` beside tokens.txt:
+ * `mode` `words` (amplitude runs → vocabulary words, as above) or `describe` (for real speech: the
+ * text is `s<samples> h<hash>`, naming exactly which audio was decoded, see {@link fakeClipHash});
+ * `msPerAudioSecond`: the decode blocks the worker thread this long per second of audio (a sleep,
+ * not a CPU loop), so pool saturation can be produced without burning CPU.
+ */
+export interface FakeOfflineBehaviour {
+  mode: 'words' | 'describe';
+  msPerAudioSecond?: number;
+}
+
+/** FNV-1a over PCM16 samples, 8 hex digits: what `describe` mode reports for a clip. */
+export function fakeClipHash(pcm: Int16Array): string {
+  let h = 0x811c9dc5;
+  for (const v of pcm) {
+    h ^= v & 0xffff;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+class FakeOfflineStream {
+  samples = new Float32Array(0);
+  acceptWaveform(w: { samples: Float32Array; sampleRate: number }): void {
+    if (w.sampleRate !== RATE) throw new Error('fake engine: 16 kHz only');
+    const all = new Float32Array(this.samples.length + w.samples.length);
+    all.set(this.samples);
+    all.set(w.samples, this.samples.length);
+    this.samples = all;
+  }
+}
+
+export class OfflineRecognizer {
+  readonly #vocab: string[];
+  readonly #b: FakeOfflineBehaviour;
+  readonly #results = new WeakMap<FakeOfflineStream, object>();
+
+  constructor(config: { modelConfig: { tokens: string } }) {
+    this.#vocab = readFileSync(config.modelConfig.tokens, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+    const dir = config.modelConfig.tokens.replace(/[^/]+$/, '');
+    let b: FakeOfflineBehaviour = { mode: 'words' };
+    try {
+      b = JSON.parse(readFileSync(`${dir}fake-engine.json`, 'utf8')) as FakeOfflineBehaviour;
+    } catch { /* default */ }
+    this.#b = b;
+  }
+
+  createStream(): FakeOfflineStream {
+    return new FakeOfflineStream();
+  }
+
+  decode(s: FakeOfflineStream): void {
+    const n = s.samples.length;
+    const sleepMs = ((this.#b.msPerAudioSecond ?? 0) * n) / RATE;
+    if (sleepMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);
+    if (this.#b.mode === 'describe') {
+      const pcm = Int16Array.from(s.samples, (v) => Math.round(v * 32768));
+      const words = [`s${n}`, `h${fakeClipHash(pcm)}`];
+      this.#results.set(s, { text: words.join(' '), tokens: words.map((w) => `▁${w}`), timestamps: [0, n / 2 / RATE], lang: '' });
+      return;
+    }
+    const words: Array<{ k: number; start: number }> = [];
+    let cur = 0;
+    s.samples.forEach((v, i) => {
+      const k = Math.round(Math.abs(v * 32768) / 1000);
+      if (k !== cur && k > 0) words.push({ k, start: i });
+      cur = k;
+    });
+    const texts = words.map((w) => this.#vocab[w.k - 1] ?? `w${w.k}`);
+    this.#results.set(s, { text: texts.join(' '), tokens: texts.map((t) => `▁${t}`), timestamps: words.map((w) => w.start / RATE), lang: '' });
+  }
+
+  getResult(s: FakeOfflineStream): object {
+    return this.#results.get(s) ?? { text: '', tokens: [], timestamps: [] };
+  }
+}
+
+export default { OnlineRecognizer, OfflineRecognizer };
