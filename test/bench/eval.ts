@@ -13,7 +13,7 @@ for (const e of evals) {
   try {
     const { figures, details } = await e.run();
     process.stdout.write(`\n== ${e.name}\n`);
-    for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(40)} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(3)) : v}\n`);
+    for (const [k, v] of Object.entries(figures)) process.stdout.write(`  ${k.padEnd(40)} ${typeof v === 'number' ? v.toFixed(3) : v}\n`);
     if (verbose) for (const d of details ?? []) process.stdout.write(`    ${d}\n`);
   } catch (err) {
     failed++;

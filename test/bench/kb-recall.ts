@@ -11,6 +11,22 @@ import type { ObjectionClass } from '../../sidecar/assist/ports.js';
 
 export interface GroundingItem { id: string; lang: string; text: string; label: ObjectionClass; must_cite: string[] }
 
+interface CallTurn { turn: number; speaker: string; lang: string; text: string; objection?: boolean; label: string; kb_facts?: string[] }
+
+/**
+ * Grounding items from scripted calls: each customer objection turn, with the facts the scripted agent
+ * cited in the next agent turn as `must_cite` (a reference answer, not a gold standard).
+ */
+export function callItems(file: string, turns: CallTurn[]): GroundingItem[] {
+  const out: GroundingItem[] = [];
+  turns.forEach((t, i) => {
+    if (!t.objection) return;
+    const answer = turns.slice(i + 1, i + 3).find((u) => u.speaker === 'agent' && u.kb_facts?.length);
+    if (answer) out.push({ id: `${file}#${t.turn}`, lang: t.lang, text: t.text, label: t.label as ObjectionClass, must_cite: answer.kb_facts! });
+  });
+  return out;
+}
+
 export async function measureRecall(items: GroundingItem[], opts: { kbDir: string; termsFile: string }) {
   const terms = loadTermMap(opts.termsFile, stemAll);
   const index = new KnowledgeIndex({ kbDir: opts.kbDir, embedder: new LocalEmbedder({ terms }), terms, persist: false });
@@ -30,12 +46,15 @@ export async function measureRecall(items: GroundingItem[], opts: { kbDir: strin
   };
   const r5 = await recall(5, true);
   const figures: Record<string, number | string> = {
-    'facts indexed': ingest.factCount,
-    'items': items.length,
+    'facts indexed': String(ingest.factCount),
+    'items': String(items.length),
     'recall@5 (text + class)': r5.value,
     'recall@10 (text + class)': (await recall(10, true)).value,
     'recall@5 (text only)': (await recall(5, false)).value,
   };
-  for (const lang of ['en', 'da', 'de']) figures[`recall@5 ${lang}`] = (await recall(5, true, items.filter((i) => i.lang === lang))).value;
+  for (const lang of ['en', 'da', 'de']) {
+    const subset = items.filter((i) => i.lang === lang);
+    if (subset.length) figures[`recall@5 ${lang} (${subset.length})`] = (await recall(5, true, subset)).value;
+  }
   return { recall5: r5.value, figures, details: r5.details };
 }
