@@ -13,6 +13,7 @@
  * from the environment and is never logged.
  */
 import { Client } from '@hubspot/api-client';
+import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { ProviderError } from '../../core/errors.js';
 import type { CustomerContext, CustomerContextRecord } from '../ports.js';
 import { aorUser, nationalNumber, toE164 } from './phone-key.js';
@@ -99,13 +100,8 @@ export class HubSpotContext implements CustomerContext {
         { filters: [{ propertyName: 'hs_searchable_calculated_mobile_number', operator: 'EQ', value: national }] },
       ] : []),
     ];
-    const found = await this.#client.crm.contacts.searchApi.doSearch({
-      filterGroups: groups as never,
-      properties: contactProps,
-      limit: 1,
-      sorts: ['-lastmodifieddate'],
-      after: undefined as never,
-    });
+    const request: PublicObjectSearchRequest = { filterGroups: groups as PublicObjectSearchRequest['filterGroups'], properties: contactProps, limit: 1 };
+    const found = await this.#client.crm.contacts.searchApi.doSearch(request);
     const contact = found.results[0];
     if (!contact) return undefined;
     const cp = contact.properties as Props;
