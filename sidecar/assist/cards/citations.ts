@@ -5,6 +5,10 @@
  */
 
 const BRACKET = /\[([^[\]\n]{1,200})\]/g;
+/** `(F-101)` / `(F-101, F-112)` in a reply: small models often cite in parentheses. Only tag-shaped ids. */
+const PAREN = /\(((?:[A-Z]{1,4}-\d{1,6}(?:\s*[,;]\s*|\s+))*[A-Z]{1,4}-\d{1,6})\)/g;
+/** A label some models put before the ids: `[Fact F-101]`, `[Kilde: F-101]`, `[Quelle F-101]`. */
+const LABEL = /^(?:facts?|fakta|faktum|fakt(?:en)?|source|sources|kilde|kilder|quelle|quellen|ref|id)\s*:?\s*/i;
 const PAREN_REF = /\((?:[A-Z]{1,4}-\d{1,6}(?:[,;/]\s*|\s+(?:and|og|und)\s+)?)+\)/g;
 const ID = /^[A-Za-z][\w.:#/-]{0,79}$/;
 
@@ -13,7 +17,7 @@ function looksLikeId(item: string): boolean {
 }
 
 function items(inner: string): string[] | undefined {
-  const parts = inner.split(/\s*[,;]\s*|\s+/).map((p) => p.trim()).filter(Boolean);
+  const parts = inner.replace(LABEL, '').split(/\s*[,;]\s*|\s+/).map((p) => p.trim()).filter(Boolean);
   return parts.length > 0 && parts.every(looksLikeId) ? parts : undefined;
 }
 
@@ -24,13 +28,25 @@ export interface CitationSpan {
   end: number;
 }
 
-/** All citation groups in `text`, in order. */
-export function findCitations(text: string): CitationSpan[] {
+/**
+ * All citation groups in `text`, in order.
+ * @param parentheses also read `(F-101)` as a citation (replies); off for knowledge-base text, where a
+ *   parenthesised id is a cross-reference.
+ */
+export function findCitations(text: string, parentheses = false): CitationSpan[] {
   const out: CitationSpan[] = [];
   BRACKET.lastIndex = 0;
   for (let m = BRACKET.exec(text); m; m = BRACKET.exec(text)) {
     const ids = items(m[1]);
     if (ids) out.push({ ids, start: m.index, end: m.index + m[0].length });
+  }
+  if (parentheses) {
+    PAREN.lastIndex = 0;
+    for (let m = PAREN.exec(text); m; m = PAREN.exec(text)) {
+      const ids = items(m[1]);
+      if (ids) out.push({ ids, start: m.index, end: m.index + m[0].length });
+    }
+    out.sort((a, b) => a.start - b.start);
   }
   return out;
 }

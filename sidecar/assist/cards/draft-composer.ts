@@ -107,7 +107,7 @@ export class DraftComposer {
     const shown: Array<{ text: string; citations: string[] }> = [];
     let judged = 0;
     const judge = (final: boolean): void => {
-      const sentences = splitSentences(card.draft!.rawText, card.language);
+      const sentences = splitSentences(card.draft!.rawText, card.language, true);
       const upTo = final ? sentences.length : sentences.length - 1;
       let changed = false;
       for (; judged < upTo; judged++) {

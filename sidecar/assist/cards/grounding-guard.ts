@@ -160,7 +160,7 @@ export class GroundingGuard {
     const kept: SentenceVerdict[] = [];
     const removed: RemovedSentence[] = [];
     const invalid: string[] = [];
-    for (const s of splitSentences(reply, this.#options.language)) {
+    for (const s of splitSentences(reply, this.#options.language, true)) {
       const v = this.checkSentence(s);
       for (const r of v.reasons) if (r.code === 'INVALID_CITATION') for (const id of r.ids) if (!invalid.includes(id)) invalid.push(id);
       if (v.ok) kept.push(v);

@@ -38,9 +38,12 @@ function isBoundary(text: string, dot: number, language: string): boolean {
   return true;
 }
 
-/** Splits `text` into sentences; see the module comment for the rules. */
-export function splitSentences(text: string, language: string): ReplySentence[] {
-  const cites = findCitations(text);
+/**
+ * Splits `text` into sentences; see the module comment for the rules.
+ * @param parenthesisCitations read `(F-101)` as a citation too (replies from a model; default false).
+ */
+export function splitSentences(text: string, language: string, parenthesisCitations = false): ReplySentence[] {
+  const cites = findCitations(text, parenthesisCitations);
   const insideCitation = (i: number): boolean => cites.some((c) => i >= c.start && i < c.end);
   const cuts: number[] = [];
   for (let i = 0; i < text.length; i++) {

@@ -18,6 +18,15 @@ describe('sentence splitting', () => {
   });
 });
 
+describe('citations in replies', () => {
+  it('reads bracketed, labelled and parenthesised fact ids in a reply', () => {
+    const r = en.check('Basis costs 39 DKK (F-101). Paying yearly gives 10% off [Fact: F-112]. Plus has a 99.5% SLA (F-102). Enterprise has 99.9% (F-102, F-042).');
+    expect(r.cited).toEqual(['F-101', 'F-112', 'F-102']);
+    expect(r.removed.map((x) => x.text)).toEqual(['Enterprise has 99.9% (F-102, F-042).']);
+    expect(r.invalidCitations).toEqual(['F-042']);
+  });
+});
+
 describe('GroundingGuard', () => {
   it('keeps a correctly cited reply whole', () => {
     const r = en.check('We hold ISO 27001 [F-305] and an ISAE 3402 Type II report [F-306]. Basis costs 39 DKK per active employee per month [F-101].');
@@ -141,7 +150,8 @@ describe('GroundingGuard over the whole fixture knowledge base', () => {
         const language = occ.source.includes('fjordbageriet') || /[æøå]/i.test(occ.text) ? 'da' : 'en';
         const text = occ.text.replace(/\[F-\d+\]/g, '').trim();
         const guard = new GroundingGuard([{ id: r.id, text, source: occ.source, location: '', language, classes: [], tags: [], verified: true }], { language, competitors: COMPETITORS, allowedNames: ['Nordtid'] });
-        const reply = splitSentences(text, language).map((s) => `${s.text} [${r.id}]`).join(' ');
+        // A model copying a cross-reference "(F-109)" would cite F-109; the synthetic reply leaves them out.
+        const reply = splitSentences(text, language).map((s) => `${s.text.replace(/\s*\(F-\d+\)/g, '')} [${r.id}]`).join(' ');
         const result = guard.check(reply);
         checked++;
         if (result.removed.length) failures.push(`${r.id}: ${result.removed.map((x) => x.text).join(' | ')}`);
