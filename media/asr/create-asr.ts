@@ -6,7 +6,9 @@ import { DeepgramProvider } from './deepgram.js';
 import { FallbackAsrProvider } from './fallback.js';
 import { ReconnectingAsrProvider } from './reconnecting.js';
 import { SherpaOnnxProvider } from './sherpa-onnx.js';
-import { resolveSherpaModel } from './sherpa-onnx-model.js';
+import { resolveSherpaModel, type SherpaModelType } from './sherpa-onnx-model.js';
+import { resolveOfflineModel, type OfflineModelType } from './sherpa-onnx-offline-model.js';
+import type { DecodePoolStats } from './decode-pool.js';
 import { VadPool } from './vad-pool.js';
 
 /** Provider names as configured. */
@@ -23,6 +25,12 @@ export interface AsrService {
   /** Providers available in this process, default first. */
   readonly available: AsrProviderName[];
   readonly vadPool?: VadPool;
+  /**
+   * Counters and gauges of the sherpa-onnx segmented mode's decode pool (busy workers, queue, saturation,
+   * interim interval, decode time), read at scrape time by a metrics collector; undefined when no
+   * language runs segmented here.
+   */
+  segmentedStats(): DecodePoolStats | undefined;
   /**
    * The provider and language for a call: the override where it is available and supports the
    * language, else the default; a language the chosen provider lacks (sherpa-onnx has no Danish model)
@@ -75,7 +83,8 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
     const s = config.sherpaOnnx;
     providers.set('sherpa-onnx', await SherpaOnnxProvider.create({
       models: s.models, modelsDir: s.modelsDir, workers: s.workers, numThreads: s.numThreads, decodingMethod: s.decodingMethod,
-      endpoint: s.endpoint, batchMs: s.batchMs, probeModels: s.probeModels, logger: log,
+      endpoint: s.endpoint, batchMs: s.batchMs, probeModels: s.probeModels, logger: log, segmented: s.segmented,
+      vad: { workers: config.vad.workers, modelPath: config.vad.modelPath, threshold: config.vad.threshold, minSilenceMs: config.vad.minSilenceMs, minSpeechMs: config.vad.minSpeechMs },
     }));
   }
   const wrapped = new Map<string, AsrProvider>();
@@ -106,9 +115,11 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
     log.warn(obj, msg);
   };
 
+  const sherpa = providers.get('sherpa-onnx') as SherpaOnnxProvider | undefined;
   return {
     available,
     vadPool,
+    segmentedStats: () => sherpa?.segmented?.stats(),
     forCall(override = {}) {
       const language = override.language ?? config.defaultLanguage;
       if (override.provider === 'none') return undefined;
@@ -140,7 +151,8 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
 function sherpaModelsPresent(config: AsrConfig): boolean {
   return Object.values(config.sherpaOnnx.models).some((m) => {
     try {
-      resolveSherpaModel(m.dir, config.sherpaOnnx.modelsDir, m.modelType);
+      if (m.mode === 'segmented') resolveOfflineModel(m.dir, config.sherpaOnnx.modelsDir, m.modelType as OfflineModelType | undefined);
+      else resolveSherpaModel(m.dir, config.sherpaOnnx.modelsDir, m.modelType as SherpaModelType | undefined);
       return true;
     } catch {
       return false;

@@ -1,8 +1,10 @@
 /**
- * The sherpa-onnx streaming models `make models` / `modsvar models` installs by default: one English,
- * one German. Both are published on sherpa-onnx's `asr-models` GitHub release
- * (https://github.com/k2-fsa/sherpa-onnx/releases/tag/asr-models, listed at
- * https://k2-fsa.github.io/sherpa/onnx/pretrained_models/online-transducer/).
+ * The sherpa-onnx models `make models` / `modsvar models` installs by default: a streaming English and
+ * a streaming German model, and the multilingual non-streaming NVIDIA Parakeet TDT 0.6B v3 (int8) that
+ * the segmented mode runs for Danish (and any of its 25 European languages). All are published on
+ * sherpa-onnx's `asr-models` GitHub release (https://github.com/k2-fsa/sherpa-onnx/releases/tag/asr-models,
+ * listed at https://k2-fsa.github.io/sherpa/onnx/pretrained_models/online-transducer/ and
+ * https://k2-fsa.github.io/sherpa/onnx/pretrained_models/offline-transducer/nemo-transducer-models.html).
  *
  * Checksums: the installer refuses any download whose size or SHA-256 differs from the entry here and
  * deletes it. These values were taken from a published third-party catalogue of the same release
@@ -14,7 +16,7 @@
 export interface ModelManifestEntry {
   /** Folder name after unpacking (the archive's top-level folder) and the name in config. */
   name: string;
-  /** BCP-47 base language code. */
+  /** BCP-47 base language code it is configured for by default (`modsvar models --lang` filters on it). */
   language: string;
   url: string;
   /** Exact size of the archive, bytes. */
@@ -49,5 +51,15 @@ export const DEFAULT_MODELS: readonly ModelManifestEntry[] = [
     requiredFiles: ['encoder.onnx', 'decoder.onnx', 'joiner.onnx', 'tokens.txt'],
     license: 'CC-BY-SA-4.0 (Kroko ASR community model by Banafo)',
     note: 'Streaming zipformer transducer, German.',
+  },
+  {
+    name: 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v3-int8',
+    language: 'da',
+    url: `${RELEASE}/sherpa-onnx-nemo-parakeet-tdt-0.6b-v3-int8.tar.bz2`,
+    sizeBytes: 487_170_055,
+    sha256: '5793d0fd397c5778d2cf2126994d58e9d56b1be7c04d13c7a15bb1b4eafb16bf',
+    requiredFiles: ['encoder.int8.onnx', 'decoder.int8.onnx', 'joiner.int8.onnx', 'tokens.txt'],
+    license: 'CC-BY-4.0 (NVIDIA parakeet-tdt-0.6b-v3; sherpa-onnx int8 conversion by k2-fsa)',
+    note: 'Non-streaming TDT transducer, 25 European languages incl. Danish, German, English; runs in segmented mode (VAD + OfflineRecognizer). Unpacked ≈ 670 MB.',
   },
 ];

@@ -5,7 +5,8 @@ import { installModel, isInstalled } from '../../media/asr/model-install.js';
 
 const USAGE = `usage: modsvar models [--dir DIR] [--lang en,de] [--list]
 
-Downloads the default sherpa-onnx streaming models (English, German) into DIR (default: models),
+Downloads the default sherpa-onnx models (streaming English and German; multilingual Parakeet TDT
+0.6B v3 for Danish in segmented mode, 487 MB) into DIR (default: models),
 verifying each archive's size and SHA-256 before unpacking it. Needs internet access, GNU tar and bzip2.
   --dir DIR     models folder (config asr.sherpaOnnx.modelsDir)
   --lang LIST   only these languages (comma separated)

@@ -277,18 +277,63 @@ export const asrDeepgramSchema = z.object({
 const asrSherpaModelSchema = z.object({
   /** Model folder: a name under `modelsDir` (as `modsvar models` installs it) or a path. */
   dir: z.string().min(1),
-  /** Model family; default: detected from the files (encoder+decoder+joiner → transducer, …). */
-  modelType: z.enum(['transducer', 'paraformer', 'zipformer2-ctc']).optional(),
-}).strict();
+  /**
+   * `streaming`: sherpa-onnx OnlineRecognizer (a streaming model). `segmented`: Silero VAD cuts the stream
+   * into utterances, each decoded by an OfflineRecognizer as it ends, interims from the audio so far
+   * (`asr.sherpaOnnx.segmented`); for languages without a streaming model, e.g. Danish.
+   */
+  mode: z.enum(['streaming', 'segmented']).default('streaming'),
+  /**
+   * Model family; default: detected from the files. Streaming: transducer | paraformer | zipformer2-ctc.
+   * Segmented: nemo-transducer (NVIDIA Parakeet TDT) | transducer | whisper.
+   */
+  modelType: z.enum(['transducer', 'paraformer', 'zipformer2-ctc', 'nemo-transducer', 'whisper']).optional(),
+}).strict().superRefine((m, ctx) => {
+  const offlineOnly = m.modelType === 'nemo-transducer' || m.modelType === 'whisper';
+  const streamingOnly = m.modelType === 'paraformer' || m.modelType === 'zipformer2-ctc';
+  if ((m.mode === 'streaming' && offlineOnly) || (m.mode === 'segmented' && streamingOnly)) {
+    ctx.addIssue({ code: 'custom', path: ['modelType'], message: `modelType ${m.modelType} cannot run in ${m.mode} mode` });
+  }
+});
+
+/** Segmented mode (VAD + offline decoding): workers, interim interval and CPU budget, saturation. */
+export const asrSherpaSegmentedSchema = z.object({
+  /** Offline decoding worker threads; each loads every segmented model (Parakeet TDT 0.6B int8: ≈1 GB RAM). */
+  workers: z.number().int().min(1).max(16).default(1),
+  /** onnxruntime threads per decoding worker. */
+  numThreads: z.number().int().min(1).max(16).default(1),
+  /** An interim (decode of the utterance so far) every this many ms of speech. */
+  interimIntervalMs: z.number().int().min(100).max(5000).default(500),
+  /**
+   * CPU budget: share of one decoding thread one speaking stream's interims may use (0.05–1): after an
+   * interim that took d ms, the next waits at least d / share ms of audio. Finals are not limited.
+   */
+  interimCpuShare: z.number().min(0.05).max(1).default(0.25),
+  /** Longest interim interval when the pool is saturated (the interval doubles up to this), ms. */
+  maxInterimIntervalMs: z.number().int().min(200).max(30_000).default(4000),
+  /** A decode job that waited this long for a worker marks the pool saturated (logged, in metrics), ms. */
+  saturationWaitMs: z.number().int().min(20).max(10_000).default(300),
+  /** Audio kept before the VAD's speech start, ms. */
+  padMs: z.number().int().min(0).max(1000).default(200),
+  /** Longest utterance: the VAD cuts speech this long, bounding one decode, ms. */
+  maxUtteranceMs: z.number().int().min(2000).max(60_000).default(15_000),
+}).strict().refine((s) => s.maxInterimIntervalMs >= s.interimIntervalMs, {
+  message: 'maxInterimIntervalMs must be >= interimIntervalMs', path: ['maxInterimIntervalMs'],
+}).prefault({});
 
 export const asrSherpaOnnxSchema = z.object({
   /** Folder the `modsvar models` command downloads to. */
   modelsDir: z.string().min(1).default('models'),
-  /** Model per language (BCP-47 base code). Danish has no published streaming model: use Deepgram. */
+  /**
+   * Model and mode per language (BCP-47 base code). Danish has no published streaming model: it runs
+   * segmented on the multilingual Parakeet TDT 0.6B v3 (which also covers German and 23 more languages).
+   */
   models: z.record(z.string(), asrSherpaModelSchema).default({
-    en: { dir: 'sherpa-onnx-streaming-zipformer-en-kroko-2025-08-06' },
-    de: { dir: 'sherpa-onnx-streaming-zipformer-de-kroko-2025-08-06' },
+    en: { dir: 'sherpa-onnx-streaming-zipformer-en-kroko-2025-08-06', mode: 'streaming' },
+    de: { dir: 'sherpa-onnx-streaming-zipformer-de-kroko-2025-08-06', mode: 'streaming' },
+    da: { dir: 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v3-int8', mode: 'segmented' },
   }),
+  segmented: asrSherpaSegmentedSchema,
   /** Worker threads that decode (each holds its own copy of the models). */
   workers: z.number().int().min(1).max(64).default(1),
   /** onnxruntime threads per worker. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { INSTALL_RECORD, ModelInstallError, installArchive, installModel } from '../../../../media/asr/model-install.js';
 import { DEFAULT_MODELS, type ModelManifestEntry } from '../../../../media/asr/model-manifest.js';
+import { asrSchema } from '../../../../sidecar/config/schema.js';
 
 let work: string;
 let server: Server | undefined;
@@ -109,8 +110,19 @@ describe('model installation (verify and unpack)', () => {
     expect(err.code).toBe('MODEL_DOWNLOAD_FAILED');
   });
 
-  it('ships a default English and German model with published release URLs and full checksums', () => {
-    expect(DEFAULT_MODELS.map((m) => m.language)).toEqual(['en', 'de']);
+  it('ships default English and German streaming models and the multilingual Parakeet model for Danish, with published release URLs and full checksums', () => {
+    expect(DEFAULT_MODELS.map((m) => [m.language, m.name])).toEqual([
+      ['en', 'sherpa-onnx-streaming-zipformer-en-kroko-2025-08-06'],
+      ['de', 'sherpa-onnx-streaming-zipformer-de-kroko-2025-08-06'],
+      ['da', 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v3-int8'],
+    ]);
+    // Every model the default config names is one `make models` installs, in the mode it suits.
+    const models = asrSchema.parse({}).sherpaOnnx.models;
+    expect(Object.entries(models).map(([lang, m]) => [lang, m.dir, m.mode])).toEqual(DEFAULT_MODELS.map((m) => [
+      m.language, m.name, m.name.includes('streaming') ? 'streaming' : 'segmented',
+    ]));
+    expect(DEFAULT_MODELS[2].license).toMatch(/^CC-BY-4\.0/);
+    expect(DEFAULT_MODELS[2].requiredFiles).toEqual(['encoder.int8.onnx', 'decoder.int8.onnx', 'joiner.int8.onnx', 'tokens.txt']);
     for (const m of DEFAULT_MODELS) {
       expect(m.url).toBe(`https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models/${m.name}.tar.bz2`);
       expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
