@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # (fixture and demo audio), Chromium (browser end-to-end test), bzip2 (model archives).
 DEBIAN_TEST_PACKAGES := sip-tester pocketsphinx-testdata sox espeak-ng chromium bzip2
 
-.PHONY: help setup deps test serve bench eval models typecheck
+.PHONY: help setup deps test serve bench eval models typecheck demo demo-calls
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -42,3 +42,9 @@ eval: setup ## print detection macro-F1 and retrieval recall@5 on the dev sets
 
 models: node_modules/.package-lock.json ## download the sherpa-onnx models (English, German) into models/, checksums verified (needs internet, tar, bzip2)
 	npx tsx sidecar/bin/modsvar.ts models --dir models
+
+demo: node_modules/.package-lock.json ## start the sidecar (demo settings), replay a demo call, print its cards, keep the UI up (DEMO_CALL, DEMO_SPEED, DEMO_PORT)
+	config/demo/run-demo.sh
+
+demo-calls: deps ## regenerate the demo recordings in config/demo/calls from config/demo/source (espeak-ng, sox)
+	config/demo/make-demo-calls.sh
