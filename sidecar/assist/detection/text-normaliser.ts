@@ -98,6 +98,8 @@ export class TextNormaliser {
       if (r) words.push(...r);
       else words.push(w);
     }
+    // Possessive 's ("director's blessing") after contractions were rewritten ("it's" → "it is").
+    words = words.map((w) => (w.length > 3 && w.endsWith("'s") ? w.slice(0, -2) : w));
     words = this.#applyAliases(words);
     words = words.filter((w) => !this.#fillers.has(w));
     words = collapseStutters(words);
