@@ -30,7 +30,8 @@ export function toCallCard(card: Card, times: { createdAtMs: number; updatedAtMs
     objectionClass: card.objectionClass,
     status: card.noVerifiedAnswer ? 'no_answer' : card.status,
     text,
-    ...(card.move && { playbookMove: card.noVerifiedAnswer ? card.move.question : card.move.move }),
+    // the API's playbookMove is the question to ask instead of an answer (call-events.ts)
+    ...(card.noVerifiedAnswer && card.move && { playbookMove: card.move.question }),
     citations,
     confidence: card.confidence.value,
     removedCount: card.removed.length,
