@@ -124,6 +124,9 @@ function matches(claim: ExtractedClaim, fc: ExtractedClaim, ev: FactEvidence): b
     case 'standard':
       if (fc.kind !== 'standard') return false;
       if (fc.keys.includes(claim.key)) return true;
+      // A bare "ISO" is supported by any ISO standard the fact names; "certified" by any certification or attestation.
+      if (claim.key === 'ISO') return fc.keys.some((k) => /^ISO\d/.test(k));
+      if (claim.key === 'CERTIFIED') return fc.keys.some((k) => k !== 'GDPR' && !k.startsWith('GDPR-') && !k.startsWith('CASE:'));
       // "SOC 2 Type II" against a fact that names SOC 2 and, elsewhere in the sentence, "Type II".
       return claim.keys.length > 1 && fc.keys.includes(claim.keys[claim.keys.length - 1]) && typeMentioned(ev.text, claim.key);
     case 'location':

@@ -117,6 +117,19 @@ function boundBefore(tokens: Token[], i: number): Bound | undefined {
   return undefined;
 }
 
+const W = (alt: string) => new RegExp(`(?<![\\p{L}\\d])(?:${alt})(?![\\p{L}\\d])`, 'giu');
+/** Quantities written without digits, each read as the claims it makes. */
+const WORD_QUANTITIES: Array<{ re: RegExp; claims: Array<Record<string, unknown>> }> = [
+  { re: W('(?:a|the|around|round)\\s+the\\s+clock|around the clock|round the clock|rund um die uhr|døgnet rundt|hele døgnet|døgnåbent|24\\s*x\\s*7'), claims: [{ kind: 'number', value: 24 }, { kind: 'number', value: 7 }] },
+  { re: W('(?:a\\s+)?fortnight'), claims: [{ kind: 'duration', value: 2, unit: 'week' }] },
+  { re: W('(?:half\\s+a|a\\s+half)\\s+year|et\\s+halvt\\s+år|ein(?:em)?\\s+halbe[ns]?\\s+jahr'), claims: [{ kind: 'duration', value: 6, unit: 'month' }] },
+  { re: W('half|halves|halved|halving|halvdelen|halvdel|halvt|halv|halveret|halveres|hälfte|halbiert|halbieren|halb|halbe[nrs]?'), claims: [{ kind: 'number', value: 0.5 }] },
+  { re: W('(?:a|one|en|et|ein)\\s+(?:third|tredjedel|drittel)|one-third'), claims: [{ kind: 'number', value: 1 / 3 }] },
+  { re: W('two-thirds|two\\s+thirds|to\\s+tredjedele|zwei\\s+drittel'), claims: [{ kind: 'number', value: 2 / 3 }] },
+  { re: W('double[sd]?(?![\\s-]check)|doubling|twice|dobbelt|fordoble[rt]?|doppelt|verdoppel\\p{L}*|zweimal'), claims: [{ kind: 'number', value: 2 }] },
+  { re: W('triple[sd]?|tripling|thrice|three\\s+times|tredoble[rt]?|tre\\s+gange|dreimal|verdreifach\\p{L}*'), claims: [{ kind: 'number', value: 3 }] },
+];
+
 /** English "one" that is a pronoun, not a count. */
 const ONE_PRONOUN_BEFORE = new Set(['the', 'no', 'any', 'every', 'each', 'which', 'this', 'that', 'some', 'someone', 'anyone']);
 
@@ -169,8 +182,17 @@ function readValue(tokens: Token[], i: number, language: string): { value: numbe
  * Returns number, money, percent and duration claims in text order.
  */
 export function extractNumericClaims(text: string, language: string): Array<Extract<Claim, { kind: 'number' | 'money' | 'percent' | 'duration' }>> {
-  const tokens = tokenize(text);
   const out: Array<Extract<Claim, { kind: 'number' | 'money' | 'percent' | 'duration' }>> = [];
+  // Quantities without digits: "around the clock" (24/7), "a fortnight", fractions and multiples.
+  for (const { re, claims } of WORD_QUANTITIES) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      for (const c of claims) out.push({ ...c, text: m[0], start: m.index } as (typeof out)[number]);
+      text = text.slice(0, m.index) + ' '.repeat(m[0].length) + text.slice(m.index + m[0].length);
+      re.lastIndex = m.index + m[0].length;
+    }
+  }
+  const tokens = tokenize(text);
   let i = 0;
   // End of the last claim's text: a currency word there is that claim's suffix, not the next one's prefix.
   let lastEnd = 0;

@@ -24,6 +24,7 @@ const withType = (base: string, t: string | undefined): string[] =>
 
 const RULES: Rule[] = [
   { re: new RegExp(`${B}ISO(?:\\s*/\\s*IEC)?[\\s-]*(\\d{3,5})(?:-\\d+)?(?::\\s?(\\d{4}))?${E}`, 'giu'), keys: (m) => [`ISO${m[1]}`] },
+  { re: new RegExp(`${B}ISO(?![\\s/-]*(?:IEC\\s*)?\\d)${E}`, 'gu'), keys: () => ['ISO'] },
   { re: new RegExp(`${B}(?:SOC|sock)[\\s-]*(1|2|3|I{1,3}|one|two|three)${TYPE}${E}`, 'giu'), keys: (m) => withType(`SOC${ROMAN[m[1].toLowerCase()]}`, m[2]) },
   { re: new RegExp(`${B}(ISAE|SSAE)[\\s-]*(\\d{2,4})${TYPE}${E}`, 'giu'), keys: (m) => withType(`${m[1].toUpperCase()}${m[2]}`, m[3]) },
   { re: new RegExp(`${B}(?:BSI[\\s-]*)?C5(?:[\\s-]*(?:Testat|attestation|attestering))?${E}`, 'gu'), keys: () => ['BSI-C5'] },
@@ -43,6 +44,8 @@ const RULES: Rule[] = [
   { re: new RegExp(`${B}(?:BYOK|HYOK|bring[\\s-]+your[\\s-]+own[\\s-]+key|customer[\\s-]*managed[\\s-]*(?:encryption[\\s-]*)?keys?)${E}`, 'giu'), keys: () => ['BYOK'] },
   { re: new RegExp(`${B}(SAML|SCIM|OpenID(?:\\s*Connect)?|OIDC|OAuth|LDAP|TLS|SSL|AES)(?:[\\s-]*v?(\\d+(?:\\.\\d+)?))?${E}`, 'giu'), keys: (m) => [m[2] ? `${norm(m[1])}-${m[2]}` : norm(m[1]), norm(m[1])] },
   { re: new RegExp(`${B}(?:EU[\\s-]*U\\.?S\\.?\\s*)?(?:Data\\s+Privacy\\s+Framework|Privacy\\s+Shield|Standard(?:vertrags)?[\\s-]*(?:contractual\\s+clauses|klauseln)|SCCs?)${E}`, 'giu'), keys: (m) => [/shield/i.test(m[0]) ? 'PRIVACY-SHIELD' : /framework/i.test(m[0]) ? 'DPF' : 'SCC'] },
+  // Certification in general ("we are certified", "audited"): the cited fact must speak of one too.
+  { re: new RegExp(`${B}(?:certif\\p{L}*|zertifi\\p{L}*|accredit\\p{L}*|akkredit\\p{L}*|audited|auditeret|auditiert|attest(?:ed|ation|eret|ering|iert)\\p{L}*|Testat\\p{L}*)${E}`, 'giu'), keys: () => ['CERTIFIED'] },
 ];
 
 function norm(s: string): string {

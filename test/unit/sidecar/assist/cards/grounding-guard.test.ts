@@ -173,3 +173,33 @@ describe('GroundingGuard over the whole fixture knowledge base', () => {
     expect(d.check('Det tager typisk to til tre uger [F-033].').removed).toHaveLength(1);
   });
 });
+
+describe('GroundingGuard never lets an uncited specific through', () => {
+  const specifics: Array<[string, string]> = [
+    ['en', 'We hold SOC 2 Type II.'], ['en', 'Our uptime is ninety-nine point nine percent.'], ['en', 'You get a twenty percent discount.'],
+    ['en', 'Onboarding takes a fortnight.'], ['en', 'We can go live within two weeks.'], ['en', 'Data is hosted in Germany.'],
+    ['en', 'We have been around since 2016.'], ['en', 'We are ISO certified.'], ['en', 'We comply with GDPR.'],
+    ['en', 'Our servers are in Frankfurt.'], ['en', 'We have over four hundred customers.'], ['en', 'It costs half of what ShiftNest charges.'],
+    ['en', 'TimeHarbor has no AI.'], ['en', 'Support is open 24/7.'], ['en', 'We are cheaper than Vagtbasen.'],
+    ['en', 'We offer a money-back guarantee for 90 days.'], ['en', 'Most customers save a third of their admin time.'],
+    ['en', 'You can cancel with one month notice.'], ['en', 'We double your productivity.'], ['en', 'The price is €5.20 per user.'],
+    ['en', 'We are the market leader in Scandinavia.'], ['en', 'We integrate with SAP.'],
+    ['da', 'Vi har hosting i Tyskland.'], ['da', 'Prisen er niogtredive kroner.'], ['da', 'I kan komme i gang på fjorten dage.'],
+    ['da', 'Vi er ISO 9001-certificeret.'], ['da', 'Rabatten er på femten procent.'], ['da', 'Vi har over 400 kunder i Danmark.'],
+    ['da', 'Vores oppetid er 99,9 %.'], ['da', 'Det tager cirka en måned.'], ['da', 'Vi har et kontor i Hamborg.'], ['da', 'I sparer halvdelen af tiden.'],
+    ['de', 'Wir haben ein C5-Testat.'], ['de', 'Die Daten liegen in Deutschland.'], ['de', 'Das kostet fünf Euro zwanzig.'],
+    ['de', 'Die Einführung dauert zwei Wochen.'], ['de', 'Wir sind nach ISO 27701 zertifiziert.'], ['de', 'Sie bekommen zehn Prozent Rabatt.'],
+    ['de', 'Wir haben seit 2016 über vierhundert Kunden.'], ['de', 'ShiftNest hat keine DATEV-Schnittstelle.'], ['de', 'Wir bieten TISAX an.'],
+    ['de', 'Der Support ist rund um die Uhr erreichbar.'], ['de', 'Sie sparen die Hälfte der Zeit.'],
+  ];
+  it.each(specifics)('[%s] removes "%s" without a citation', (language, text) => {
+    const guard = new GroundingGuard([], { language, competitors: COMPETITORS, names: ['DATEV', 'SAP'], allowedNames: ['Nordtid'] });
+    expect(guard.check(text).removed.map((r) => r.text)).toEqual([text]);
+  });
+
+  it('keeps everyday sentences without specifics', () => {
+    for (const [language, text] of [['en', 'Let me double-check that for you.'], ['de', 'Das klären wir innerhalb des Teams.'], ['en', 'Happy to help with that.'], ['da', 'Det forstår jeg godt.']]) {
+      expect(new GroundingGuard([], { language }).check(text).removed).toEqual([]);
+    }
+  });
+});
