@@ -155,6 +155,7 @@ export class CallPage {
     if (c?.currentVendor) facts.push([t.currentVendor, c.currentVendor]);
     for (const [k, v] of Object.entries(c?.facts ?? {})) facts.push([k, String(v)]);
     const state = snap.summary.state;
+    const source = snap.summary.source;
     const langSelect = h('select.lang', {
       'aria-label': 'Language',
       onchange: (e: Event) => {
@@ -175,6 +176,7 @@ export class CallPage {
         h('span.timer', { 'aria-label': 'call duration' }, duration(this.#elapsedMs())),
         h('div.health', ...this.#healthChips()),
         this.#o.readOnly ? h('span.readonly', t.readOnly) : null,
+        source && source !== 'siprec' ? h('span.source-badge', { dataset: { testid: 'call-source' } }, t.replaySource[source]) : null,
         langSelect,
         this.#o.nav(t)));
   }

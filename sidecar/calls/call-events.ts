@@ -207,6 +207,12 @@ export interface CallSummary {
   startedAtMs: number;
   endedAtMs?: number;
   language?: string;
+  /**
+   * Where the call's media came from, when it is not a live SIPREC call: `replay` = a recording fed in by
+   * `modsvar replay` (through the media pipeline and ASR), `transcript` = transcript turns replayed without
+   * ASR. The UI labels such calls. Absent for live calls.
+   */
+  source?: 'siprec' | 'replay' | 'transcript';
   agent?: { name?: string; aor: string };
   customer?: { name?: string; number?: string; company?: string };
   objectionsRaised: number;

@@ -25,6 +25,8 @@ export interface CallInit {
   language?: string;
   participants?: CallParticipant[];
   customer?: CallCustomer;
+  /** See {@link CallSummary.source}. */
+  source?: CallSummary['source'];
 }
 
 const HEALTH_RANK: Record<HealthStatus, number> = { ok: 0, degraded: 1, down: 2 };
@@ -35,6 +37,7 @@ export class CallView {
   endedAtMs?: number;
   state: CallState = 'active';
   language?: string;
+  source?: CallSummary['source'];
   participants: CallParticipant[] = [];
   customer?: CallCustomer;
   readonly #finals: TranscriptSegment[] = [];
@@ -55,6 +58,7 @@ export class CallView {
   /** Merges what the composition root knows; absent fields are left as they are. */
   update(init: CallInit): void {
     if (init.language !== undefined) this.language = init.language;
+    if (init.source !== undefined) this.source = init.source;
     if (init.participants) this.participants = init.participants.map((p) => ({ ...p }));
     if (init.customer) this.customer = { ...init.customer, facts: { ...init.customer.facts } };
     if (init.startedAtMs !== undefined) this.startedAtMs = init.startedAtMs;
@@ -143,6 +147,7 @@ export class CallView {
       startedAtMs: this.startedAtMs,
       ...(this.endedAtMs !== undefined && { endedAtMs: this.endedAtMs }),
       ...(this.language && { language: this.language }),
+      ...(this.source && { source: this.source }),
       ...(agent && { agent: { aor: agent.aor, ...(agent.name && { name: agent.name }) } }),
       customer: {
         ...((this.customer?.name ?? customerP?.name) && { name: this.customer?.name ?? customerP?.name }),

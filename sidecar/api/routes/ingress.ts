@@ -113,6 +113,8 @@ class IngressSession {
       const exists = err instanceof InvalidStateError && this.#o.hub.get(callId) !== undefined;
       return this.#refuse(exists ? 'INGRESS_CALL_EXISTS' : 'INGRESS_START_FAILED', (err as Error).message);
     }
+    // The UI labels replayed calls (and transcript replays as such).
+    this.#o.registry.upsertCall({ callId, source: msg.source });
     this.#streams = streams;
     for (const s of streams) this.#frames.set(s.label, 0);
     this.#unsubscribe = this.#o.registry.subscribe(callId, (event) => this.#send({ type: 'event', event }));

@@ -112,6 +112,10 @@ describe('transcript replay through /api/ingress/ws', () => {
       const view = registry.snapshot(name)!.call;
       expect(view.summary.state).toBe('ended');
       expect(view.summary.language).toBe(transcript.language);
+      // Labelled as a transcript replay, also in what the REST API serialises for the UI.
+      expect(view.summary.source).toBe('transcript');
+      const rest = await app.inject({ url: `/api/calls/${name}`, headers: { authorization: `Bearer ${TOKENS.supervisor}` } });
+      expect(rest.json().call.summary.source).toBe('transcript');
       expect(view.participants.map((p) => [p.role, p.aor])).toEqual([['agent', 'sip:agent@replay.invalid'], ['customer', 'sip:customer@replay.invalid']]);
       expect(view.transcript.map((s) => s.text)).toEqual(transcript.turns.map((t) => t.text));
       expect(view.objections.map((o) => o.objectionClass)).toEqual(expected);
@@ -157,7 +161,7 @@ describe('audio replay through /api/ingress/ws', () => {
     // The tone was on the left channel, replayed as the customer (agent channel = right).
     expect(byRole.customer.level).toBeGreaterThan(4000);
     expect(byRole.agent.level).toBe(0);
-    expect(registry.get('audio-1')!.summary().state).toBe('ended');
+    expect(registry.get('audio-1')!.summary()).toMatchObject({ state: 'ended', source: 'replay', language: 'da' });
   });
 });
 
