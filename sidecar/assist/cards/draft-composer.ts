@@ -46,6 +46,8 @@ export interface DraftRequest {
   context?: CustomerContextRecord;
   /** The last turns of the call, oldest first. */
   turns: readonly ConversationTurn[];
+  /** Further names that are never claims, e.g. the participants' display names. */
+  allowedNames?: readonly string[];
   /** Cancels the draft (e.g. the objection was withdrawn or the call ended). */
   signal?: AbortSignal;
   /** Called with a snapshot after every visible change (status, accepted sentence, removal, end). */
@@ -85,7 +87,7 @@ export class DraftComposer {
       language: card.language,
       competitors: o.competitors,
       names: o.names,
-      allowedNames: [o.companyName, req.context?.company, req.context?.contactName].filter((x): x is string => !!x),
+      allowedNames: [o.companyName, req.context?.company, req.context?.contactName, ...(req.allowedNames ?? [])].filter((x): x is string => !!x),
     });
     const messages = buildDraftPrompt({
       objectionClass: card.objectionClass, language: card.language, facts: req.facts, context: req.context,

@@ -59,6 +59,15 @@ export function extractNameClaims(
       }
     }
   }
+  // Company names with a legal form ("Müller Logistik GmbH", "Fjordhotel A/S") in every language.
+  const legal = /(?<![\p{L}\d])((?:\p{Lu}[\p{L}&.'-]*\s+){1,3})(GmbH|AG|KG|SE|A\/S|ApS|I\/S|Ltd\.?|Inc\.?|LLC|AB|AS|Oy|BV|B\.V\.|S\.A\.|SAS|plc)(?![\p{L}\d])/gu;
+  for (let m = legal.exec(text); m; m = legal.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (taken.some(([s0, e]) => start < e && end > s0)) continue;
+    taken.push([start, end]);
+    out.push({ kind: 'name', key: nameKey(m[1]), competitor: false, text: m[0], start });
+  }
   if (options.properNouns !== false) {
     const german = options.language.toLowerCase().startsWith('de');
     const word = /[\p{L}][\p{L}\p{N}'’-]*/gu;

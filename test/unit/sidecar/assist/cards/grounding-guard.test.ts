@@ -191,6 +191,7 @@ describe('GroundingGuard never lets an uncited specific through', () => {
     ['de', 'Die Einführung dauert zwei Wochen.'], ['de', 'Wir sind nach ISO 27701 zertifiziert.'], ['de', 'Sie bekommen zehn Prozent Rabatt.'],
     ['de', 'Wir haben seit 2016 über vierhundert Kunden.'], ['de', 'ShiftNest hat keine DATEV-Schnittstelle.'], ['de', 'Wir bieten TISAX an.'],
     ['de', 'Der Support ist rund um die Uhr erreichbar.'], ['de', 'Sie sparen die Hälfte der Zeit.'],
+    ['de', 'Die Müller Logistik GmbH nutzt das seit Jahren.'], ['da', 'Hos Bager Hansen ApS kører det fint.'],
   ];
   it.each(specifics)('[%s] removes "%s" without a citation', (language, text) => {
     const guard = new GroundingGuard([], { language, competitors: COMPETITORS, names: ['DATEV', 'SAP'], allowedNames: ['Nordtid'] });
