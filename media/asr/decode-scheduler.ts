@@ -13,8 +13,8 @@
  *    gets an interim every 1.6 s; finals are not limited.
  * 3. **Saturation → longer interval.** When a job waited `saturationWaitMs` or more for a free worker,
  *    the pool is saturated: the interval is doubled (up to `maxInterimIntervalMs`) on each such wait.
- *    When a job starts without waiting and nothing else is queued, the factor halves; back at 1 the
- *    pool has recovered. The caller logs the transitions this returns and exports {@link stats}.
+ *    When a job starts without waiting and nothing else is queued, the factor halves; back at 1, or
+ *    when the pool has drained, it has recovered. The caller logs the transitions this returns and exports {@link stats}.
  */
 export interface DecodeSchedulerOptions {
   /** Interim every this many ms of speech audio; default 500. */
@@ -106,9 +106,12 @@ export class DecodeScheduler {
     return undefined;
   }
 
-  /** The pool has nothing running and nothing queued: the factor halves (and may recover). */
+  /** The pool has drained (nothing running, nothing queued): no backlog is left, so it has recovered. */
   onIdle(): SaturationChange | undefined {
-    return this.onJobStarted(0, 0);
+    this.#factor = 1;
+    if (!this.#saturated) return undefined;
+    this.#saturated = false;
+    return { type: 'recovered', interimIntervalMs: this.intervalMs };
   }
 
   stats(): DecodeSchedulerStats {

@@ -49,6 +49,7 @@ interface Utterance {
   lastInterimDecodeMs?: number;
   /** The interim queued or running (at most one). */
   interim?: DecodeJobHandle;
+  lastText: string;
 }
 
 const SAMPLES_PER_MS = 16;
@@ -59,7 +60,7 @@ const SAMPLES_PER_MS = 16;
  * it ends (a `final` with `endOfUtterance`), and while it runs the audio so far is decoded at the
  * scheduler's interval (an `interim`). Interims are paced by the VAD's progress through the audio, so
  * they follow the stream's clock. Results arrive in order (one job per session at a time, finals
- * first); an interim whose utterance has ended is cancelled if it has not started.
+ * first); an interim whose utterance has ended is cancelled if it has not started yet.
  *
  * `finalize()` is a no-op: utterances end at the VAD's end of speech already. `finish()` flushes the
  * VAD (a segment still open becomes the last final, `fromFinalize`), waits for the queued finals and
@@ -78,7 +79,6 @@ export class SegmentedSession implements AsrSession {
   #pendingFinals = 0;
   #vadFlushed = false;
   #flushing = false;
-  #lastInterimText = '';
   #finishing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly ready = Promise.resolve(true);
@@ -164,8 +164,7 @@ export class SegmentedSession implements AsrSession {
     if (!this.#live()) return;
     if (ev.type === 'speech-start') {
       if (this.#utt) return;
-      this.#utt = { seq: ++this.#seq, startMs: ev.atMs, lastInterimAtMs: ev.atMs };
-      this.#lastInterimText = '';
+      this.#utt = { seq: ++this.#seq, startMs: ev.atMs, lastInterimAtMs: ev.atMs, lastText: '' };
       this.#q.push({ type: 'speech-started', atMs: ev.atMs });
       return;
     }
@@ -214,7 +213,7 @@ export class SegmentedSession implements AsrSession {
   /** Queues an interim of the utterance so far when the scheduler's gap has passed (in audio ms). */
   #maybeInterim(): void {
     const utt = this.#utt;
-    if (!utt || this.#state !== 'open' || utt.interim) return;
+    if (!utt || !this.#live() || utt.interim) return;
     const gapMs = this.#d.pool.scheduler.interimGapMs(utt.lastInterimDecodeMs);
     if (this.#vadAtMs - utt.lastInterimAtMs < gapMs) return;
     const clipStartMs = Math.max(this.#history.startSample / SAMPLES_PER_MS, utt.startMs - this.#d.padMs);
@@ -226,11 +225,13 @@ export class SegmentedSession implements AsrSession {
       onDone: ({ result, decodeMs, queueWaitMs }) => {
         utt.interim = undefined;
         utt.lastInterimDecodeMs = decodeMs;
-        if (this.#utt !== utt || !this.#live()) return;
+        // Still emitted when its utterance has just ended: one job per session runs at a time, so the
+        // utterance's final comes after it and replaces it.
+        if (!this.#live()) return;
         const t = this.#transcript(result, clipStartMs, clipEndMs);
         this.#d.onDecode({ sessionId: this.#d.id, language: t.language, kind: 'interim', utterance: utt.seq, clipStartMs, clipEndMs, decodeMs, queueWaitMs });
-        if (t.text && t.text !== this.#lastInterimText) {
-          this.#lastInterimText = t.text;
+        if (t.text && t.text !== utt.lastText) {
+          utt.lastText = t.text;
           this.#q.push({ type: 'interim', ...t });
         }
       },
