@@ -10,6 +10,7 @@ import './sip-call-setup.js';
 import './kb-retrieval.js';
 import './objection-detection.js';
 import './api-fanout.js';
+import './call-hub.js';
 import './card-grounding.js';
 
 const only = process.env.BENCH_ONLY;
