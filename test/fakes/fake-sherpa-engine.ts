@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
  * Scripted stand-ins for sherpa-onnx-node's OnlineRecognizer and OfflineRecognizer (below), loaded
@@ -110,6 +110,11 @@ export class OnlineRecognizer {
 export interface FakeOfflineBehaviour {
   mode: 'words' | 'describe';
   msPerAudioSecond?: number;
+  /**
+   * The worker thread exits during its n-th decode (1-based), as a native crash would end it; once per
+   * model folder (a `crashed` marker is left there), so the pool's replacement worker decodes normally.
+   */
+  exitOnDecode?: number;
 }
 
 /** FNV-1a over PCM16 samples, 8 hex digits: what `describe` mode reports for a clip. */
@@ -137,6 +142,7 @@ export class OfflineRecognizer {
   readonly #vocab: string[];
   readonly #b: FakeOfflineBehaviour;
   readonly #results = new WeakMap<FakeOfflineStream, object>();
+  readonly #dir: string;
 
   constructor(config: { modelConfig: { tokens: string } }) {
     this.#vocab = readFileSync(config.modelConfig.tokens, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
@@ -146,13 +152,20 @@ export class OfflineRecognizer {
       b = JSON.parse(readFileSync(`${dir}fake-engine.json`, 'utf8')) as FakeOfflineBehaviour;
     } catch { /* default */ }
     this.#b = b;
+    this.#dir = dir;
   }
 
   createStream(): FakeOfflineStream {
     return new FakeOfflineStream();
   }
 
+  #decodes = 0;
+
   decode(s: FakeOfflineStream): void {
+    if (++this.#decodes === this.#b.exitOnDecode && !existsSync(`${this.#dir}crashed`)) {
+      writeFileSync(`${this.#dir}crashed`, '');
+      process.exit(3);
+    }
     const n = s.samples.length;
     const sleepMs = ((this.#b.msPerAudioSecond ?? 0) * n) / RATE;
     if (sleepMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);

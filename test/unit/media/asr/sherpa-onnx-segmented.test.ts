@@ -1,85 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { SherpaOnnxProvider, type SherpaOnnxOptions } from '../../../../media/asr/sherpa-onnx.js';
-import type { AsrEvent, AsrFinalEvent, AsrInterimEvent } from '../../../../media/asr/asr-provider.js';
+import { SherpaOnnxProvider } from '../../../../media/asr/sherpa-onnx.js';
+import type { AsrFinalEvent, AsrInterimEvent } from '../../../../media/asr/asr-provider.js';
 import type { SegmentedDecodeEvent } from '../../../../media/asr/segmented-session.js';
-import { ModelFileError } from '../../../../media/asr/vad.js';
 import { InvalidStateError } from '../../../../sidecar/core/errors.js';
 import { silentLogger } from '../../../../sidecar/core/logger.js';
-import { scriptedSpeech } from '../../../servers/deepgram-server.js';
-import { collect, writeFrames } from '../../../helpers/asr.js';
-import { fakeModelDir } from '../../../helpers/fake-model-dir.js';
-import { readWavPcm16, seededRandom } from '../../../helpers/media.js';
-import { fakeClipHash, type FakeOfflineBehaviour } from '../../../fakes/fake-sherpa-engine.js';
+import { collect } from '../../../helpers/asr.js';
 import { asrProviderConformance } from '../../../conformance/asr-provider.js';
-
-const engineModule = fileURLToPath(new URL('../../../fakes/fake-sherpa-engine.ts', import.meta.url));
-const librivox = (f: string) => fileURLToPath(new URL(`../../../fixtures/librivox/${f}`, import.meta.url));
-const VOCAB = ['honestly', 'that', 'is', 'more', 'than', 'we', 'pay', 'today'];
-
-function parakeetDir(behaviour: FakeOfflineBehaviour): string {
-  const dir = fakeModelDir(['encoder.int8.onnx', 'decoder.int8.onnx', 'joiner.int8.onnx'], VOCAB);
-  writeFileSync(join(dir, 'fake-engine.json'), JSON.stringify(behaviour));
-  return dir;
-}
-
-function options(behaviour: FakeOfflineBehaviour, over: Partial<SherpaOnnxOptions> = {}, segmented: Partial<SherpaOnnxOptions['segmented']> = {}): SherpaOnnxOptions {
-  return {
-    models: { da: { dir: parakeetDir(behaviour), mode: 'segmented' } }, modelsDir: '/unused', workers: 1, numThreads: 1,
-    decodingMethod: 'greedy_search', endpoint: { rule1MinTrailingSilenceMs: 1500, rule2MinTrailingSilenceMs: 300, rule3MinUtteranceLengthMs: 20000 },
-    batchMs: 60, probeModels: false, engineModule, logger: silentLogger(), vad: { workers: 1 },
-    segmented: {
-      workers: 1, numThreads: 1, padMs: 200, maxUtteranceMs: 15000, interimIntervalMs: 500, interimCpuShare: 0.25,
-      maxInterimIntervalMs: 4000, saturationWaitMs: 300, ...segmented,
-    },
-    ...over,
-  };
-}
-
-/** Low white noise (about -60 dBFS), as on a quiet phone line. */
-function quiet(ms: number, rnd: () => number): Int16Array {
-  const out = new Int16Array(ms * 16);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round((rnd() * 2 - 1) * 30);
-  return out;
-}
-
-/** quiet 1000 ms | LibriVox 0880 | quiet 1500 ms | LibriVox 0930 | quiet 1000 ms, with the clips' spans in ms. */
-function twoUtterances(seed = 7) {
-  const rnd = seededRandom(seed);
-  const a = readWavPcm16(librivox('sense_and_sensibility_01_austen_64kb-0880.wav')).samples;
-  const b = readWavPcm16(librivox('sense_and_sensibility_01_austen_64kb-0930.wav')).samples;
-  const parts = [quiet(1000, rnd), a, quiet(1500, rnd), b, quiet(1000, rnd)];
-  const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    pcm.set(p, at);
-    at += p.length;
-  }
-  const aStart = 1000;
-  const aEnd = aStart + a.length / 16;
-  const bStart = aEnd + 1500;
-  return { pcm, spans: [[aStart, aEnd], [bStart, bStart + b.length / 16]] as const };
-}
-
-/**
- * Writes in 100 ms pieces with a 10 ms pause between them: a live stream arriving over time, at about
- * ten times real time (the scripted decoder is fast enough for that; a long pause is not needed).
- */
-async function writePaced(s: { write(a: Int16Array): void }, pcm: Int16Array): Promise<void> {
-  for (let i = 0; i < pcm.length; i += 1600) {
-    s.write(pcm.slice(i, i + 1600));
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** `describe` mode names the decoded audio: its sample count and hash. */
-function expectDecoded(text: string, pcm: Int16Array, clipStartMs: number, clipEndMs: number): void {
-  const clip = pcm.slice(Math.round(clipStartMs * 16), Math.round(clipEndMs * 16));
-  expect(text).toBe(`s${clip.length} h${fakeClipHash(clip)}`);
-}
+import { describeText, expectDecoded, options, twoUtterances, writePaced } from './segmented-fixtures.js';
 
 describe('sherpa-onnx segmented mode (Silero VAD on real speech, scripted OfflineRecognizer in worker threads)', () => {
   let provider: SherpaOnnxProvider;
@@ -236,58 +164,6 @@ function finalsSession(decodes: SegmentedDecodeEvent[], x: { pcm: Int16Array }, 
   const d = decodes.find((e) => e.kind === 'final' && finals[0].text === describeText(x.pcm, e));
   return d?.sessionId ?? -1;
 }
-
-function describeText(pcm: Int16Array, d: SegmentedDecodeEvent): string {
-  const clip = pcm.slice(Math.round(d.clipStartMs * 16), Math.round(d.clipEndMs * 16));
-  return `s${clip.length} h${fakeClipHash(clip)}`;
-}
-
-describe('sherpa-onnx with streaming and segmented languages side by side', () => {
-  it('serves English from a streaming model and Danish from a segmented one in the same provider', async () => {
-    const enDir = fakeModelDir(['encoder.onnx', 'decoder.onnx', 'joiner.onnx'], VOCAB);
-    const o = options({ mode: 'describe' });
-    const provider = await SherpaOnnxProvider.create({ ...o, models: { en: { dir: enDir }, ...o.models } });
-    try {
-      expect(provider.capabilities.languages).toEqual(['en', 'da']);
-      expect(provider.capabilities.finalize).toBe(true);
-      const en = provider.open({ language: 'en', sampleRateHz: 16000, logger: silentLogger() });
-      const da = provider.open({ language: 'da', sampleRateHz: 16000, logger: silentLogger() });
-      expect(provider.load).toEqual([1]);
-      expect(provider.segmented!.sessions).toBe(1);
-      const ren = collect(en);
-      const rda = collect(da);
-      writeFrames(en, scriptedSpeech([{ k: 0, ms: 100 }, { k: 4, ms: 200 }, { k: 0, ms: 40 }, { k: 5, ms: 200 }, { k: 0, ms: 500 }]));
-      const { pcm } = twoUtterances(4);
-      await writePaced(da, pcm);
-      await Promise.all([en.finish(), da.finish()]);
-      const text = (evs: AsrEvent[]) => evs.filter((e): e is AsrFinalEvent => e.type === 'final').map((e) => e.text);
-      expect(text(await ren.done)).toEqual(['more than']);
-      const daFinals = text(await rda.done);
-      expect(daFinals).toHaveLength(2);
-      for (const t of daFinals) expect(t).toMatch(/^s\d+ h[0-9a-f]{8}$/);
-    } finally {
-      await provider.close();
-    }
-  });
-
-  it('declares no finalize() when every language is segmented (its own VAD ends utterances)', async () => {
-    const provider = await SherpaOnnxProvider.create(options({ mode: 'words' }));
-    try {
-      expect(provider.capabilities.finalize).toBe(false);
-      expect(provider.load).toEqual([]);
-    } finally {
-      await provider.close();
-    }
-  });
-
-  it('refuses to start when a segmented model folder is missing, naming it', async () => {
-    const err = await SherpaOnnxProvider.create({ ...options({ mode: 'words' }), models: { da: { dir: '/nonexistent/parakeet', mode: 'segmented' } } })
-      .catch((e) => e);
-    expect(err).toBeInstanceOf(ModelFileError);
-    expect(err.code).toBe('ASR_MODEL_MISSING');
-    expect(err.file).toBe('/nonexistent/parakeet');
-  });
-});
 
 asrProviderConformance('sherpa-onnx segmented (scripted offline engine, real VAD)', async () => {
   const provider = await SherpaOnnxProvider.create(options({ mode: 'describe' }));
