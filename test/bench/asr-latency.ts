@@ -13,6 +13,8 @@
  *    leaves on the main thread.
  * 4. sherpa-onnx: worker plumbing cost with the scripted engine; with SHERPA_ONNX_MODEL_DIR set, the real
  *    model's real-time factor on LibriVox speech and the streams one decoding core sustains.
+ * 5. sherpa-onnx segmented mode (asr-segmented.ts): end of utterance → final, overhead with the scripted
+ *    engine; with SHERPA_ONNX_OFFLINE_MODEL_DIR the real model's delay, real-time factor and capacity.
  * Prints figures only.
  */
 import { performance } from 'node:perf_hooks';
@@ -29,6 +31,7 @@ import { silentLogger } from '../../sidecar/core/logger.js';
 import { fakeModelDir } from '../helpers/fake-model-dir.js';
 import { readWavPcm16 } from '../helpers/media.js';
 import { scriptedSpeech, startDeepgramServer } from '../servers/deepgram-server.js';
+import { segmentedFigures } from './asr-segmented.js';
 import { registerBench, type Figures } from './bench-registry.js';
 
 const logger = silentLogger();
@@ -185,6 +188,7 @@ registerBench({
   async run() {
     const figures: Figures = { ...(await deepgramLatency()), ...(await vadCost()) };
     const sherpa = await sherpaFigures();
-    return { figures: { ...figures, ...sherpa.figures }, details: sherpa.details };
+    const segmented = await segmentedFigures();
+    return { figures: { ...figures, ...sherpa.figures, ...segmented.figures }, details: [...sherpa.details, ...segmented.details] };
   },
 });
