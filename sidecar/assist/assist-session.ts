@@ -23,6 +23,11 @@ export interface AssistServices {
   stability?: Partial<StabilityOptions>;
   /** Longest wait at hang-up for cards still composing, ms; drafts still running then are cancelled. Default 3000. */
   drainTimeoutMs?: number;
+  /**
+   * True while a configured language model is known to be unreachable (cards are then composed
+   * without a draft): the call shows `llm` degraded. Undefined when no model is configured.
+   */
+  llmDown?: () => boolean;
 }
 
 /** Options of an {@link AssistSession}. */
@@ -207,14 +212,14 @@ export class AssistSession {
   }
 
   #llmHealth(card: Card): void {
-    const outcome = card.draft?.outcome;
+    const outcome = card.draft?.outcome ?? (this.#o.services.llmDown?.() ? 'provider-error' : undefined);
     if (!outcome) return;
     if (outcome === 'provider-error' || outcome === 'timeout') {
       if (this.#llmDegraded) return;
       this.#llmDegraded = true;
       this.#publish(healthChanged({
         callId: this.callId,
-        health: { component: 'llm', status: 'degraded', category: card.draft?.errorCode ?? outcome, retrying: true, detail: 'language model unavailable: cards stay extractive' },
+        health: { component: 'llm', status: 'degraded', category: card.draft?.errorCode ?? (card.draft ? outcome : 'connectivity'), retrying: true, detail: 'language model unavailable: cards stay extractive' },
       }));
     } else if (this.#llmDegraded && outcome !== 'cancelled') {
       this.#llmDegraded = false;

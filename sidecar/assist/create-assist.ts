@@ -100,6 +100,7 @@ export async function createAssist(config: ModsvarConfig, options: CreateAssistO
       name: model.name, host: o.host, logger: log, onChange: (up) => { services.composer = up ? drafting : extractiveOnly; },
     });
     await llm.start();
+    services.llmDown = () => !llm!.available;
   } else {
     log.info('no language model configured (llm.provider: none): cards are extractive (verified facts with their ids)');
   }

@@ -179,6 +179,22 @@ describe('CallHub', () => {
     expect(events('c7').filter((e) => e.type === 'card.created').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('shows the language model degraded on a call whose cards are composed while the configured model is unreachable', async () => {
+    registry = new CallRegistry();
+    let down = true;
+    const services = { detector, composer: fakeComposer() as CardComposer, llmDown: () => down };
+    hub = new CallHub({ registry, assist: services, defaultLanguage: 'en', logger: captureLogger().logger });
+    const call = hub.startCall({ callId: 'c10', participants: PARTICIPANTS, streams: STREAMS, source: 'transcript' });
+    call.addTranscriptTurn({ role: 'customer', text: 'That is too expensive for us.', startMs: 1000, endMs: 2000 });
+    await new Promise((r) => setTimeout(r, 5));
+    down = false;
+    services.composer = fakeComposer('accepted');
+    call.addTranscriptTurn({ role: 'customer', text: 'Our data protection officer needs to know where the data is stored.', startMs: 20_000, endMs: 23_000 });
+    await call.end('replay-finished');
+    const llm = events('c10').filter((e) => e.type === 'health' && e.health.component === 'llm').map((e) => e.type === 'health' && [e.health.status, e.health.category]);
+    expect(llm).toEqual([['degraded', 'connectivity'], ['ok', undefined]]);
+  });
+
   it('routes the agent\'s "used" feedback to the ledger: the objection counts as answered', async () => {
     registry = new CallRegistry();
     hub = new CallHub({ registry, assist: { detector, composer: fakeComposer() }, defaultLanguage: 'en', logger: captureLogger().logger });
