@@ -14,10 +14,10 @@ import WebSocket from 'ws';
 import type { CallEvent } from '../calls/call-events.js';
 import { ModsvarError } from '../core/errors.js';
 import {
-  FRAME_MS, FRAME_SAMPLES, MAX_FRAMES_PER_MESSAGE, packFrames,
+  FRAME_MS, FRAME_SAMPLES, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES, packFrames,
   type IngressServerMessage, type IngressStart,
 } from '../api/ingress-protocol.js';
-import type { ReplayTranscript } from './transcript-file.js';
+import type { ReplayTranscript, ReplayTurn } from './transcript-file.js';
 
 /** What to replay: two PCM16 16 kHz tracks (agent, customer), or transcript turns. */
 export type ReplayMedia =
@@ -179,12 +179,46 @@ async function sendAudio(ws: WebSocket, agent: Int16Array, customer: Int16Array,
 /** Sends each turn when it ends on the call's timeline (divided by the speed). */
 async function sendTurns(ws: WebSocket, transcript: ReplayTranscript, speed: number | 'max', aborted: () => boolean): Promise<void> {
   const t0 = performance.now();
-  for (const turn of transcript.turns) {
+  for (const turn of transcript.turns.flatMap(splitTurn)) {
     if (aborted()) return;
     await pace(ws, speed === 'max' ? undefined : t0 + turn.endMs / speed);
     if (aborted()) return;
     ws.send(JSON.stringify({ type: 'turn', ...turn }));
   }
+}
+
+/** Most text bytes (UTF-8) in one turn message: the payload limit less room for the other fields. */
+const MAX_TURN_TEXT_BYTES = MAX_MESSAGE_BYTES - 600;
+/** Most characters of text in one turn message (the ingress schema's limit). */
+const MAX_TURN_TEXT_CHARS = 3500;
+
+/**
+ * Splits a turn too long for one message at sentence ends (else at spaces) into consecutive turns,
+ * sharing its time span out by text length. Short turns come back as they are.
+ */
+export function splitTurn(turn: ReplayTurn): ReplayTurn[] {
+  const fits = (s: string) => s.length <= MAX_TURN_TEXT_CHARS && Buffer.byteLength(s, 'utf8') <= MAX_TURN_TEXT_BYTES;
+  if (fits(turn.text)) return [turn];
+  const pieces: string[] = [];
+  let current = '';
+  for (const unit of turn.text.match(/[^.!?…]+[.!?…]*\s*/g) ?? [turn.text]) {
+    for (const word of fits(unit) ? [unit] : unit.split(/(?<=\s)/)) {
+      if (current && !fits(current + word)) { pieces.push(current.trim()); current = ''; }
+      current += fits(word) ? word : word.slice(0, MAX_TURN_TEXT_BYTES / 4);
+    }
+  }
+  if (current.trim()) pieces.push(current.trim());
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  const spanMs = turn.endMs - turn.startMs;
+  let at = turn.startMs;
+  let done = 0;
+  return pieces.map((text, i) => {
+    done += text.length;
+    const endMs = i === pieces.length - 1 ? turn.endMs : turn.startMs + Math.round((spanMs * done) / total);
+    const part = { ...turn, text, startMs: at, endMs };
+    at = endMs;
+    return part;
+  });
 }
 
 interface Deferred<T> { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void }

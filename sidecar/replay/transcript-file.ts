@@ -10,7 +10,8 @@
  * ```
  *
  * - `role` (or `speaker`): `agent` | `customer`. Only customer turns raise objections.
- * - `text`: what was said (at most 3,500 characters per turn; split longer monologues).
+ * - `text`: what was said. Long turns are sent in sentence-sized parts (the ingress takes at most
+ *   3,500 characters per message), their times shared out by length.
  * - `startMs`, `endMs`: the turn's span in ms from call start (or `start`, `end` in seconds).
  * - `language` (or `lang`), optional: BCP-47 (`da`, `en-GB`); default the call's language.
  * Other fields (`turn`, `label`, …) are ignored. Turns are replayed in order of `endMs`, each when it ends.
@@ -39,7 +40,7 @@ export interface ReplayTranscript {
 const rawTurn = z.object({
   role: z.enum(['agent', 'customer']).optional(),
   speaker: z.enum(['agent', 'customer']).optional(),
-  text: z.string().trim().min(1).max(3500),
+  text: z.string().trim().min(1),
   startMs: z.number().min(0).optional(),
   endMs: z.number().min(0).optional(),
   start: z.number().min(0).optional(),

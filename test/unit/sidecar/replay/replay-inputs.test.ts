@@ -114,3 +114,24 @@ describe('parseTranscript', () => {
     expect(() => parseTranscript([], 'f.json')).toThrow('f.json: no turns');
   });
 });
+
+describe('splitTurn', () => {
+  it('sends a long monologue in sentence-sized parts that fit one message, times shared out by length', async () => {
+    const { splitTurn } = await import('../../../../sidecar/replay/replay-client.js');
+    const sentence = 'Vi har æbler, økologiske pærer og grønne åbne løsninger til hele året. ';
+    const text = sentence.repeat(80).trim();
+    const parts = splitTurn({ role: 'customer', text, startMs: 1000, endMs: 61_000, language: 'da' });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) {
+      expect(Buffer.byteLength(JSON.stringify({ type: 'turn', ...p }), 'utf8')).toBeLessThan(4096);
+      expect(p.text.endsWith('året.')).toBe(true);
+      expect(p).toMatchObject({ role: 'customer', language: 'da' });
+    }
+    expect(parts.map((p) => p.text).join(' ')).toBe(text);
+    expect(parts[0].startMs).toBe(1000);
+    expect(parts.at(-1)!.endMs).toBe(61_000);
+    for (let i = 1; i < parts.length; i++) expect(parts[i].startMs).toBe(parts[i - 1].endMs);
+    const short = { role: 'agent' as const, text: 'Hej.', startMs: 0, endMs: 500 };
+    expect(splitTurn(short)).toEqual([short]);
+  });
+});
