@@ -8,9 +8,10 @@
  *    audio (audio time: the stream's own clock, which runs at real time on a live call).
  * 2. **CPU budget per stream.** One stream's interims take at most `interimCpuShare` of one decoding
  *    thread: after an interim that took `d` ms to decode, the next starts no sooner than `d /
- *    interimCpuShare` ms of audio after the previous one started. With the default 0.25 and Parakeet
- *    TDT 0.6B int8 at a real-time factor of about 0.1, a 4 s utterance so far (≈400 ms to decode)
- *    gets an interim every 1.6 s; finals are not limited.
+ *    interimCpuShare` ms of audio after the previous one started. Example (the real-time factor is
+ *    the model's and the machine's; `npm run bench` measures it): with the default 0.25 and a
+ *    real-time factor of 0.1, a 4 s utterance so far (400 ms to decode) gets an interim every 1.6 s.
+ *    Finals are not limited.
  * 3. **Saturation → longer interval.** When a job waited `saturationWaitMs` or more for a free worker,
  *    the pool is saturated: the interval is doubled (up to `maxInterimIntervalMs`) on each such wait.
  *    When a job starts without waiting and nothing else is queued, the factor halves; back at 1, or
