@@ -12,6 +12,7 @@ import { createAssist, type AssistStack } from './assist/create-assist.js';
 import { callRegistryOptions, startApiServer } from './api/server.js';
 import { CallHub } from './calls/call-hub.js';
 import { CallRegistry } from './calls/call-registry.js';
+import { MediaHealth } from './calls/media-health.js';
 import { attachRecordingSession } from './calls/siprec-ingress.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { ModsvarConfig } from './config/schema.js';
@@ -80,6 +81,7 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     registry, asr, assist: assist.services, defaultLanguage: config.asr.defaultLanguage, logger,
     asrSettings: { vad: config.asr.vad.enabled ? undefined : false, finishTimeoutMs: config.asr.finishTimeoutMs, firstSpeaker: config.asr.mixedStreams.firstSpeaker },
   });
+  const mediaHealth = new MediaHealth();
   const ports = new PortPool({ minPort: config.sip.rtpPortMin, maxPort: config.sip.rtpPortMax, bindAddress: config.sip.rtpBindAddress });
   const recorder = new DebugRecorder({ ...config.media.debugRecording, logger: logger.child({ component: 'debug-recording' }) });
   await recorder.start();
@@ -87,14 +89,19 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     sip: config.sip,
     media: config.media,
     ports,
-    openPipeline: (options) => StreamPipeline.open(options),
+    openPipeline: async (options) => {
+      const pipeline = await StreamPipeline.open(options);
+      mediaHealth.track(pipeline);
+      pipeline.on('close', () => mediaHealth.untrack(pipeline.port));
+      return pipeline;
+    },
     debugWavPathFor: (callId, label) => recorder.pathFor(callId, label),
     transactionTimeoutMs: config.drachtio.transactionTimeoutMs,
     logger,
   });
   recordings.on('session', (session) => {
     try {
-      attachRecordingSession(hub, session);
+      attachRecordingSession(hub, session, { mediaHealth });
     } catch (err) {
       // e.g. the same call ID recorded twice at once: the recording goes on, unassisted
       logger.error({ err, callId: session.callId }, 'recording session not attached to a call');

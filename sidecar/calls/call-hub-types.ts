@@ -2,6 +2,7 @@ import type { PcmFrame } from '../../media/stream-pipeline-types.js';
 import type { AsrCallOverride } from '../../media/asr/create-asr.js';
 import type { Participant, Role } from '../sip/siprec-types.js';
 import type { Call } from './call.js';
+import type { ComponentHealth } from './call-events.js';
 import type { Transcript, Utterance } from './transcript.js';
 
 /**
@@ -115,6 +116,8 @@ export interface CallHandle {
   removeStream(label: string): void;
   /** Replaces the participant list (transfer, metadata update); ignored when the ingress owns the Call. */
   setParticipants(participants: Participant[]): void;
+  /** Publishes a component's health for this call (e.g. `media` with per-stream RTP counters, from the ingress). */
+  reportHealth(health: ComponentHealth): void;
   /** Whole call held / resumed. For a hub-owned Call this sets the Call's state; SIPREC sessions set it themselves. */
   setHold(held: boolean): void;
   /**

@@ -8,7 +8,7 @@ import { InvalidStateError } from '../core/errors.js';
 import type { RecordingSessionEvents } from '../sip/recording-session-types.js';
 import type { Participant } from '../sip/siprec-types.js';
 import { Call } from './call.js';
-import type { CallEventInit } from './call-events.js';
+import type { CallEventInit, ComponentHealth } from './call-events.js';
 import { healthChanged } from './call-events.js';
 import type {
   CallEndReason, CallHandle, CallHubEvents, CallHubLike, CallSource, CallStreamSpec, StartCallOptions, TranscriptTurn,
@@ -124,6 +124,7 @@ class HubCall implements CallHandle {
   readonly #transcriber?: CallTranscriber;
   readonly #log: Logger;
   readonly #unknownLabels = new Set<string>();
+  readonly #publish: (e: CallEventInit) => void;
   #draining?: Promise<void>;
   #ending?: Promise<void>;
 
@@ -136,7 +137,8 @@ class HubCall implements CallHandle {
     this.call = o.call ?? new Call({ callId: o.callId, participants: o.participants, startedAtMs: o.startedAtMs, logger: this.#log });
     this.transcript = new Transcript(this.#log);
     for (const s of o.streams) this.#streams.set(s.label, { ...s });
-    const publish = (e: CallEventInit) => hub.registry?.publish(e);
+    const publish = (e: CallEventInit) => { hub.registry?.publish(e); };
+    this.#publish = publish;
     if (hub.registry) feedCallToRegistry(hub.registry, this.call, { transcript: this.transcript, language: this.language.slice(0, 2) });
     this.#bus = new EnhancedEmitter<RecordingSessionEvents>(this.#log);
     const chosen = o.source === 'transcript' ? undefined : hub.asr?.forCall({ ...o.asr, language: this.language });
@@ -211,6 +213,10 @@ class HubCall implements CallHandle {
 
   setParticipants(participants: Participant[]): void {
     if (this.#ownsCall && this.call.state !== 'ended') this.call.setParticipants(participants);
+  }
+
+  reportHealth(health: ComponentHealth): void {
+    if (this.call.state !== 'ended') this.#publish(healthChanged({ callId: this.callId, health }));
   }
 
   setHold(held: boolean): void {

@@ -1,8 +1,15 @@
 import type { RecordingSession } from '../sip/recording-session.js';
+import type { SessionStreamInfo } from '../sip/recording-session-types.js';
 import type { CallHandle, CallHubLike, StartCallOptions } from './call-hub-types.js';
+import type { MediaHealth } from './media-health.js';
 
-/** Per-call choices for a recorded call (e.g. from config or vendor metadata). */
-export type SiprecCallOptions = Pick<StartCallOptions, 'language' | 'asr' | 'callDirection'>;
+/** Per-call choices for a recorded call (e.g. from config or vendor metadata), and the media health source. */
+export type SiprecCallOptions = Pick<StartCallOptions, 'language' | 'asr' | 'callDirection'> & {
+  /** Per-stream RTP counters; when given, the call's `media` health is published every `healthIntervalMs` when it changed. */
+  mediaHealth?: MediaHealth;
+  /** Default 5000 ms. */
+  healthIntervalMs?: number;
+};
 
 /**
  * Hands a SIPREC {@link RecordingSession} to the {@link CallHubLike CallHub}: the call starts with the
@@ -25,14 +32,19 @@ export function attachRecordingSession(hub: CallHubLike, session: RecordingSessi
     streams: description.streams
       .filter((s) => s.mediaType === 'audio')
       .map((s) => ({ label: s.label, role: s.role ?? 'unknown', ...(s.participantId && { participantId: s.participantId }) })),
-    ...options,
+    ...(options.language && { language: options.language }),
+    ...(options.asr && { asr: options.asr }),
+    ...(options.callDirection && { callDirection: options.callDirection }),
   });
+  const streams = new Map<string, SessionStreamInfo>();
   const roles = new Map<string, string>();
   session.on('stream-added', (s) => {
+    streams.set(s.label, s);
     roles.set(s.label, s.role);
     handle.addStream({ label: s.label, role: s.role, ...(s.participant && { participantId: s.participant.id }) });
   });
   session.on('stream-removed', ({ label }) => {
+    streams.delete(label);
     roles.delete(label);
     handle.removeStream(label);
   });
@@ -45,5 +57,18 @@ export function attachRecordingSession(hub: CallHubLike, session: RecordingSessi
     handle.writeFrame(f.label, f.frame);
   });
   session.beforeClose(() => handle.drain());
+  const media = options.mediaHealth;
+  if (media) {
+    let last = '';
+    const timer = setInterval(() => {
+      const health = media.report([...streams.values()]);
+      const json = JSON.stringify(health);
+      if (!health || json === last) return;
+      last = json;
+      handle.reportHealth(health);
+    }, options.healthIntervalMs ?? 5000);
+    timer.unref();
+    session.once('close', () => clearInterval(timer));
+  }
   return handle;
 }

@@ -142,6 +142,12 @@ describe.skipIf(!CHROMIUM)('a SIPREC call through the whole sidecar, seen in Chr
     await expect.poll(() => sidecar.registry.snapshot(callId)!.call.ledger.map((l) => l.state)).toEqual(['answered']);
     await driver.play(call, 2, 3);
     await page.locator('.line.agent:not(.interim) .text', { hasText: 'i can help with the price' }).waitFor({ timeout: 15_000 });
+    // per-stream RTP counters reach the call's health (published every 5 s while they change)
+    const media = await expect.poll(() => sidecar.registry.snapshot(callId)!.call.health.find((h) => h.component === 'media'), { timeout: 10_000 }).toBeDefined()
+      .then(() => sidecar.registry.snapshot(callId)!.call.health.find((h) => h.component === 'media')!);
+    expect(media.status).toBe('ok');
+    expect(media.streams!.map((s) => [s.label, s.role])).toEqual([['1', 'customer'], ['2', 'agent']]);
+    for (const s of media.streams!) expect(s.packetsReceived).toBeGreaterThan(100);
     await page.screenshot({ path: join(ARTIFACTS, 'siprec-agent-view.png') });
     await page.context().close();
 

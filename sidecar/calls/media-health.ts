@@ -1,0 +1,64 @@
+import type { RtpStreamStats } from '../../media/stream-pipeline-types.js';
+import type { ComponentHealth, HealthStatus } from './call-events.js';
+import type { Role } from '../sip/siprec-types.js';
+
+/** What the media health report needs of a stream pipeline (media/stream-pipeline.ts implements it). */
+export interface StatsSource {
+  readonly port: number;
+  stats(): RtpStreamStats;
+}
+
+/** A stream of a call, as a SIPREC session reports it (`stream-added`). */
+export interface ReportedStream {
+  label: string;
+  role?: Role;
+  /** Our RTP port for it (the pipeline's). */
+  localPort: number;
+}
+
+/** Packet loss above this fraction (RFC 3550 §6.4.1 cumulative lost / expected) marks the stream degraded. */
+export const DEGRADED_LOSS_FRACTION = 0.05;
+
+/**
+ * Per-stream RTP counters for the call's `health` event (component `media`): the composition root
+ * registers each opened pipeline by its local RTP port ({@link track}), and a call's ingress asks for
+ * the report of its streams ({@link report}). Status: `degraded` when a stream lost more than 5 % of
+ * its packets, `ok` otherwise.
+ */
+export class MediaHealth {
+  readonly #byPort = new Map<number, StatsSource>();
+
+  /** Registers an open pipeline; it is forgotten when `untrack` is called with its port. */
+  track(source: StatsSource): void {
+    this.#byPort.set(source.port, source);
+  }
+
+  untrack(port: number): void {
+    this.#byPort.delete(port);
+  }
+
+  /** Pipelines tracked now. */
+  get size(): number {
+    return this.#byPort.size;
+  }
+
+  /** The media health of these streams; undefined when none of them has a tracked pipeline. */
+  report(streams: readonly ReportedStream[]): ComponentHealth | undefined {
+    const rows: NonNullable<ComponentHealth['streams']> = [];
+    let status: HealthStatus = 'ok';
+    const lossy: string[] = [];
+    for (const s of streams) {
+      const source = this.#byPort.get(s.localPort);
+      if (!source) continue;
+      const st = source.stats();
+      rows.push({ label: s.label, ...(s.role && { role: s.role }), packetsReceived: st.received, packetsLost: st.lost, jitterMs: Math.round(st.jitterMs * 10) / 10 });
+      const expected = st.received + st.lost;
+      if (expected > 0 && st.lost / expected > DEGRADED_LOSS_FRACTION) {
+        status = 'degraded';
+        lossy.push(`${s.label} ${Math.round((100 * st.lost) / expected)} %`);
+      }
+    }
+    if (!rows.length) return undefined;
+    return { component: 'media', status, streams: rows, ...(lossy.length && { detail: `packet loss on stream ${lossy.join(', ')}` }) };
+  }
+}
