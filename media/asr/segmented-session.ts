@@ -36,6 +36,8 @@ export interface SegmentedSessionDeps {
   padMs: number;
   /** Audio added after the VAD's speech end when already written, ms. */
   tailPadMs: number;
+  /** Most audio held even if the VAD stops reporting (a stuck VAD worker): the longest utterance plus a margin, ms. */
+  maxHistoryMs: number;
   onDecode(e: SegmentedDecodeEvent): void;
   /** Private signal to the owner: the session ended (STYLE §2 `@close`). */
   onClosed(id: number): void;
@@ -106,6 +108,8 @@ export class SegmentedSession implements AsrSession {
     if (this.#state !== 'open') throw new InvalidStateError('sherpa-onnx session: write after finish/close');
     if (!(audio instanceof Int16Array)) throw new TypeError('sherpa-onnx session: linear16 takes Int16Array');
     this.#history.append(audio);
+    const cap = this.#history.endSample - this.#d.maxHistoryMs * SAMPLES_PER_MS;
+    if (cap > this.#history.startSample) this.#history.trimBefore(cap);
     this.#vad.push(audio);
   }
 

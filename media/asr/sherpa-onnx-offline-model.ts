@@ -66,6 +66,7 @@ export function offlineRecognizerConfig(m: OfflineModelFiles, o: { numThreads: n
     modelConfig.transducer = { encoder: m.encoder, decoder: m.decoder, joiner: m.joiner };
     if (m.modelType === 'nemo-transducer') modelConfig.modelType = 'nemo_transducer';
   }
+  // featureDim 80 is the default; sherpa-onnx's NeMo transducer reads the model's own (128 for Parakeet v3).
   return { featConfig: { sampleRate: 16_000, featureDim: 80 }, modelConfig, decodingMethod: 'greedy_search' };
 }
 

@@ -39,14 +39,16 @@ export class SegmentedRecognizer {
   readonly #vad: VadPool;
   readonly #modelOf: Record<string, string>;
   readonly #padMs: number;
+  readonly #maxHistoryMs: number;
   readonly #sessions = new Map<number, SegmentedSession>();
   #nextId = 1;
 
-  private constructor(pool: DecodePool, vad: VadPool, modelOf: Record<string, string>, padMs: number, logger: Logger) {
+  private constructor(pool: DecodePool, vad: VadPool, modelOf: Record<string, string>, o: SegmentedOptions, logger: Logger) {
     this.#pool = pool;
     this.#vad = vad;
     this.#modelOf = modelOf;
-    this.#padMs = padMs;
+    this.#padMs = o.padMs;
+    this.#maxHistoryMs = o.maxUtteranceMs + o.padMs + 5000;
     this.observer = new EnhancedEmitter<SegmentedObserverEvents>(logger);
   }
 
@@ -95,7 +97,7 @@ export class SegmentedRecognizer {
     }
     const langModel = Object.fromEntries(Object.entries(modelOf).map(([lang, k]) => [lang, short[k]]));
     o.logger.info({ languages: Object.keys(langModel), models: keys.length, workers: o.segmented.workers }, 'sherpa-onnx segmented mode ready');
-    return new SegmentedRecognizer(pool, vad, langModel, o.segmented.padMs, o.logger);
+    return new SegmentedRecognizer(pool, vad, langModel, o.segmented, o.logger);
   }
 
   get languages(): string[] {
@@ -116,7 +118,7 @@ export class SegmentedRecognizer {
   open(language: string, opts: AsrSessionOptions): AsrSession {
     const id = this.#nextId++;
     const session = new SegmentedSession({
-      id, pool: this.#pool, vadPool: this.#vad, model: this.#modelOf[language], padMs: this.#padMs, tailPadMs: 100,
+      id, pool: this.#pool, vadPool: this.#vad, model: this.#modelOf[language], padMs: this.#padMs, tailPadMs: 100, maxHistoryMs: this.#maxHistoryMs,
       onDecode: (e) => this.observer.safeEmit('decode', e),
       onClosed: (sid) => this.#sessions.delete(sid),
     }, opts);

@@ -89,20 +89,16 @@ export class SherpaOnnxProvider implements AsrProvider {
       if (o.probeModels) probeSherpaModel(files, config);
       models[lang] = config;
     }
+    if (Object.keys(segmentedModels).length && !o.segmented) throw new TypeError('sherpa-onnx: a segmented model needs the segmented settings');
     const p = new SherpaOnnxProvider(o, { models, engineModule: o.engineModule });
-    if (Object.keys(segmentedModels).length) {
-      if (!o.segmented) throw new TypeError('sherpa-onnx: a segmented model needs the segmented settings');
+    if (o.segmented && Object.keys(segmentedModels).length) {
       p.#segmented = await SegmentedRecognizer.create({
         models: segmentedModels, modelsDir: o.modelsDir, segmented: o.segmented, vad: o.vad ?? { workers: 1 },
         probeModels: o.probeModels, engineModule: o.engineModule, logger: o.logger,
       });
     }
-    try {
-      if (Object.keys(models).length) for (let i = 0; i < o.workers; i++) p.#pool.push(await p.#spawn());
-    } catch (err) {
-      await p.close();
-      throw err;
-    }
+    const streaming = Object.keys(models).length ? o.workers : 0;
+    for (let i = 0; i < streaming; i++) p.#pool.push(await p.#spawn().catch(async (err) => { await p.close(); throw err; }));
     o.logger.info({ streaming: Object.keys(models), segmented: Object.keys(segmentedModels), workers: o.workers }, 'sherpa-onnx ready');
     return p;
   }
