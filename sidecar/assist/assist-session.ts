@@ -77,7 +77,8 @@ export class AssistSession {
   readonly #sentLedger = new Map<string, string>();
   readonly #cards = new Map<string, CardState>();
   readonly #now: () => number;
-  #context: Promise<CustomerContextRecord | undefined> = Promise.resolve(undefined);
+  /** The caller's CRM record once the lookup found it; cards never wait for a lookup still running. */
+  #context: CustomerContextRecord | undefined;
   #llmDegraded = false;
   #finishing?: Promise<void>;
   readonly #onInterim = (u: Utterance) => this.#push(u, 'interim');
@@ -110,8 +111,8 @@ export class AssistSession {
     const key = this.#o.customerKey;
     if (!contexts || !key || (!key.aor && !key.phone)) return Promise.resolve();
     const lookup = contexts.lookup(this.callId, key);
-    this.#context = lookup.then((r) => r.record);
     return lookup.then((r) => {
+      this.#context = r.record;
       if (r.status === 'found' && r.record) this.#publish(customerResolved({ callId: this.callId, customer: toCustomer(r.record, key) }));
       if (r.status === 'unavailable') {
         this.#publish(healthChanged({
@@ -191,7 +192,7 @@ export class AssistSession {
     const state: CardState = { controller, createdAtMs: previous?.createdAtMs, last: previous?.last, done: Promise.resolve() };
     this.#cards.set(e.objectionId, state);
     state.done = (async () => {
-      const context = await this.#context;
+      const context = this.#context;
       const card = await this.#o.services.composer.compose(
         { callId: this.callId, objectionId: e.objectionId, objectionClass: e.objectionClass, language: e.language, text: e.text, confidence: e.confidence, stages: e.stages },
         { context, turns: this.#turns(), signal: controller.signal, onCard: (c) => { if (this.#cards.get(e.objectionId) === state) this.#onCard(state, c); } },

@@ -161,6 +161,18 @@ describe('CallHub', () => {
     expect(call.call.state).toBe('active');
   });
 
+  it('never holds a card back for a CRM lookup still running', async () => {
+    registry = new CallRegistry();
+    const slow: CustomerContext = { name: 'csv', lookup: () => new Promise((r) => setTimeout(() => r({ company: 'Fjordhotel A/S', fields: {}, source: 'csv' }), 100)) };
+    hub = new CallHub({ registry, assist: { detector, composer: fakeComposer(), contexts: new CallContextCache(slow) }, defaultLanguage: 'en', logger: captureLogger().logger });
+    const call = hub.startCall({ callId: 'c11', participants: PARTICIPANTS, streams: STREAMS, source: 'transcript' });
+    call.addTranscriptTurn({ role: 'customer', text: 'That is too expensive for us.', startMs: 1000, endMs: 2000 });
+    await new Promise((r) => setTimeout(r, 150));
+    const types = events('c11').map((e) => e.type);
+    expect(types.indexOf('card.created')).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf('card.created')).toBeLessThan(types.indexOf('call.customer'));
+  });
+
   it('marks the language model degraded once while drafts fail and recovered when one succeeds', async () => {
     registry = new CallRegistry();
     const failing = fakeComposer('provider-error');
