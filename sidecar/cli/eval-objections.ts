@@ -66,8 +66,13 @@ export async function run(argv: string[]): Promise<number> {
 
   let report = evaluateObjections(rows, detector, { folds });
   if (args.values['fit-calibration']) {
-    detector.setCalibration(report.fittedCalibration);
+    // A kind without both right and wrong decisions cannot be fitted: it keeps the configured parameters.
+    const f = report.fittedCalibration;
+    const keep = detection.calibration;
+    const fitted = report.fitted;
+    detector.setCalibration({ objection: fitted.objection ? f.objection : keep.objection, none: fitted.none ? f.none : keep.none });
     report = evaluateObjections(rows, detector, { folds });
+    report.fittedCalibration = { objection: fitted.objection ? f.objection : keep.objection, none: fitted.none ? f.none : keep.none };
   }
   if (args.values.predictions) {
     writeFileSync(args.values.predictions, report.rows.map((r) => JSON.stringify({ id: r.id, label: r.pred, confidence: r.confidence, gold: r.gold })).join('\n') + '\n');

@@ -64,6 +64,8 @@ export interface ObjectionEvalReport {
   crossValidated: { folds: number; reliability: { bins: ReliabilityBin[]; ece: number }; metrics: DetectionMetrics };
   /** Platt parameters fitted on all rows (what `--fit-calibration` suggests for the config). */
   fittedCalibration: CalibrationParams;
+  /** Per kind, whether the fit had right and wrong decisions to learn from (else the parameters are a placeholder). */
+  fitted: { objection: boolean; none: boolean };
 }
 
 /** Stable fold of an id (FNV-1a hash), so folds do not follow file order. */
@@ -97,6 +99,8 @@ export function evaluateObjections(rows: readonly LabelledUtterance[], detector:
     objection: fitPlatt(points(customer, 'objection'), fallback),
     none: fitPlatt(points(customer, 'none'), fallback),
   };
+  const canFit = (pts: Array<{ correct: boolean }>) => pts.length >= 4 && pts.some((p) => p.correct) && pts.some((p) => !p.correct);
+  const fitted = { objection: canFit(points(customer, 'objection')), none: canFit(points(customer, 'none')) };
   const cvConf: Array<{ confidence: number; correct: boolean }> = [];
   for (let f = 0; f < folds; f++) {
     const train = customer.filter((r) => foldOf(r.id, folds) !== f);
@@ -113,6 +117,7 @@ export function evaluateObjections(rows: readonly LabelledUtterance[], detector:
     // they are reported so the figure is visible next to the cross-validated reliability.
     crossValidated: { folds, reliability: reliabilityTable(cvConf), metrics },
     fittedCalibration,
+    fitted,
   };
 }
 
@@ -147,7 +152,10 @@ export function formatObjectionReport(rep: ObjectionEvalReport, options: { error
   table(`reliability, ${rep.crossValidated.folds}-fold cross-validated calibration`, rep.crossValidated.reliability);
   const c = rep.fittedCalibration;
   out.push('');
-  out.push(`calibration fitted on this file: objection a=${c.objection.a} b=${c.objection.b}; none a=${c.none.a} b=${c.none.b}`);
+  const show = (kind: 'objection' | 'none') =>
+    rep.fitted[kind] ? `${kind} a=${c[kind].a} b=${c[kind].b}` : `${kind} not fitted (every ${kind} decision was right, or every one wrong)`;
+  out.push(`calibration fitted on this file: ${show('objection')}; ${show('none')}`);
+  if (!rep.fitted.objection || !rep.fitted.none) out.push('  (the cross-validated table then uses placeholder parameters a=1 b=0 for that kind)');
   out.push('');
   out.push('confusion (rows gold, columns predicted)');
   const labs = DETECTION_LABELS;
