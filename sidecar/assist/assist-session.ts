@@ -127,6 +127,7 @@ export class AssistSession {
   feedback(cardId: string, kind: FeedbackKind, by: string): void {
     const state = this.#cards.get(cardId);
     if (!state?.last) return;
+    state.last.feedback = { kind, atMs: this.#now(), by }; // later card updates carry it
     this.#ledger.feedback(state.last.objectionId, { kind, atMs: this.#now(), by }, this.#callMs());
   }
 
@@ -170,11 +171,8 @@ export class AssistSession {
   #updated(e: ObjectionEvent): void {
     this.#ledger.update(e.objectionId, { objectionClass: e.objectionClass, text: e.text, endMs: e.endMs });
     if (!e.previousClass) return;
-    // a new class needs a new card (same id): cancel the old one's draft and compose again
-    this.#publish(objectionRaised({
-      callId: this.callId,
-      objection: { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs },
-    }));
+    // A new class needs a new card (same id): cancel the old one's draft and compose again. No second
+    // `objection` event: the API counts those (one objection, one count); the card and ledger carry the class.
     this.#cards.get(e.objectionId)?.controller.abort();
     this.#compose(e);
   }

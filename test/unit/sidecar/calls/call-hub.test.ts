@@ -161,6 +161,34 @@ describe('CallHub', () => {
     expect(call.call.state).toBe('active');
   });
 
+  it('re-classifies an objection in place: one objection counted, its card recomposed under the same id', async () => {
+    registry = new CallRegistry();
+    const zero = { price: 0, timing: 0, trust: 0, authority: 0, need: 0, competitor: 0, status_quo: 0, compliance: 0, none: 0 };
+    const scripted = {
+      detect: (text: string) => text.includes('timing')
+        ? { label: 'timing', confidence: 0.9, margin: 3, scores: { ...zero, timing: 4 }, dismissed: ['price'], evidence: [], language: 'en', normalisedText: text }
+        : { label: 'price', confidence: 0.9, margin: 3, scores: { ...zero, price: 4 }, dismissed: [], evidence: [], language: 'en', normalisedText: text },
+    } as unknown as typeof detector;
+    const composer = fakeComposer();
+    hub = new CallHub({ registry, assist: { detector: scripted, composer }, defaultLanguage: 'en', logger: captureLogger().logger });
+    const call = hub.startCall({ callId: 'c12', participants: PARTICIPANTS, streams: STREAMS, source: 'transcript' });
+    call.addTranscriptTurn({ role: 'customer', text: 'the price is not the issue, the timing is', startMs: 1000, endMs: 3000 });
+    const u = call.transcript.utterances[0];
+    // a later hypothesis of the same utterance moves the class (as the tracker sees an ASR final after interims)
+    call.transcript.interim({ streamLabel: '2', role: 'customer', roleGuessed: false, text: 'the price is', words: [], startMs: 5000, endMs: 5600, confidence: 1, language: 'en' });
+    call.transcript.interim({ streamLabel: '2', role: 'customer', roleGuessed: false, text: 'the price is too high', words: [], startMs: 5000, endMs: 6000, confidence: 1, language: 'en' });
+    call.transcript.final({ streamLabel: '2', role: 'customer', roleGuessed: false, text: 'the price is fine, the timing is wrong', words: [], startMs: 5000, endMs: 7000, confidence: 1, language: 'en' });
+    await new Promise((r) => setTimeout(r, 5));
+    await call.end('replay-finished');
+    expect(u.text).toContain('timing');
+    const ev = events('c12');
+    const objections = ev.filter((e) => e.type === 'objection').map((e) => e.type === 'objection' && e.objection.objectionClass);
+    expect(objections).toEqual(['timing', 'price']);
+    const second = ev.filter((e) => (e.type === 'card.created' || e.type === 'card.updated') && e.card.cardId === 'c12:2').map((e) => 'card' in e && [e.type, e.card.objectionClass]);
+    expect(second).toEqual([['card.created', 'price'], ['card.updated', 'timing']]);
+    expect(registry.list('all').find((s) => s.callId === 'c12')!.objectionsRaised).toBe(2);
+  });
+
   it('never holds a card back for a CRM lookup still running', async () => {
     registry = new CallRegistry();
     const slow: CustomerContext = { name: 'csv', lookup: () => new Promise((r) => setTimeout(() => r({ company: 'Fjordhotel A/S', fields: {}, source: 'csv' }), 100)) };
