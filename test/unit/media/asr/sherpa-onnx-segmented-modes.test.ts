@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SherpaOnnxProvider } from '../../../../media/asr/sherpa-onnx.js';
+import { StreamTranscriber } from '../../../../media/asr/stream-transcriber.js';
+import { Transcript, type Utterance } from '../../../../sidecar/calls/transcript.js';
 import type { AsrEvent, AsrFinalEvent } from '../../../../media/asr/asr-provider.js';
 import { ModelFileError } from '../../../../media/asr/vad.js';
 import { silentLogger } from '../../../../sidecar/core/logger.js';
@@ -59,6 +61,41 @@ describe('sherpa-onnx with streaming and segmented languages side by side', () =
     expect(err).toBeInstanceOf(ModelFileError);
     expect(err.code).toBe('ASR_MODEL_MISSING');
     expect(err.file).toBe('/nonexistent/parakeet');
+  });
+});
+
+describe('sherpa-onnx segmented mode in a call transcript', () => {
+  it('fills the call transcript through the stream transcriber: interims update the open utterance, each final closes it with its delay', async () => {
+    const provider = await SherpaOnnxProvider.create(options({ mode: 'describe' }));
+    try {
+      const transcript = new Transcript();
+      const interims: Utterance[] = [];
+      transcript.on('interim', (u) => interims.push({ ...u }));
+      const t = new StreamTranscriber({
+        provider, language: 'da', transcript, streamLabel: '2', role: 'customer', streamOffsetMs: 5000, vad: false, logger: silentLogger(),
+      });
+      const { pcm } = twoUtterances(6);
+      for (let i = 0; i < pcm.length; i += 1600) {
+        for (let j = i; j < Math.min(i + 1600, pcm.length); j += 320) t.write({ samples: pcm.slice(j, j + 320), startMs: j / 16, concealed: false });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await t.finish();
+      const finals = transcript.utterances;
+      expect(finals).toHaveLength(2);
+      for (const u of finals) {
+        expect([u.final, u.role, u.streamLabel, u.language]).toEqual([true, 'customer', '2', 'da']);
+        expect(u.text).toMatch(/^s\d+ h[0-9a-f]{8}$/);
+        expect(u.startMs).toBeGreaterThanOrEqual(5000); // call time = stream offset + session time
+        expect(u.asrDelayMs).toBeGreaterThanOrEqual(0);
+      }
+      expect(finals[1].startMs).toBeGreaterThan(finals[0].endMs);
+      expect(interims.length).toBeGreaterThan(0);
+      // Interims carry the id of the utterance their final closes.
+      expect(new Set(interims.map((u) => u.id)).size).toBeLessThanOrEqual(2);
+      for (const u of interims) expect(finals.map((f) => f.id)).toContain(u.id);
+    } finally {
+      await provider.close();
+    }
   });
 });
 
