@@ -257,6 +257,10 @@ describe('CallHub', () => {
     const call = hub.startCall({ callId: 'c9', participants: PARTICIPANTS, streams: STREAMS, source: 'siprec', call: owned });
     call.setHold(true); // the ingress decides hold for a Call it owns
     expect(owned.state).toBe('active');
+    // no ASR: the call still shows, with its participants
+    expect(registry.snapshot('c9')!.call.participants.map((p) => [p.name, p.role])).toEqual([['Agent', 'agent'], ['Customer', 'customer']]);
+    call.writeFrame('2', { samples: new Int16Array(320), startMs: 0, concealed: false });
+    expect(call.transcript.open).toEqual([]);
     owned.end('bye');
     await new Promise((r) => setTimeout(r, 5));
     expect(ended).toEqual(['c9:siprec:bye']);
