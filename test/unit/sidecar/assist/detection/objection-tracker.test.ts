@@ -57,6 +57,16 @@ describe('ObjectionTracker', () => {
     expect(events[1].previousClass).toBe('price');
   });
 
+  it('raises a second card when a different objection follows in the same utterance', () => {
+    const { tracker, events } = setup({ interimQuietMs: 0, interimAgreement: 1 });
+    tracker.push(ev('interim', 'u10', 'honestly that is way too expensive for us'));
+    tracker.push(ev('final', 'u10', 'honestly that is way too expensive for us and our legal team needs a data processing agreement before anything'));
+    expect(events.map((e) => [e.type, e.objectionClass, e.objectionId, e.utteranceId])).toEqual([
+      ['objection-raised', 'price', 'call-1:1', 'u10'],
+      ['objection-raised', 'compliance', 'call-1:2', 'u10'],
+    ]);
+  });
+
   it('raises a second card for a different objection in a later utterance', () => {
     const { tracker, events } = setup();
     tracker.push(ev('final', 'u3', 'that is way too expensive for us'));
