@@ -105,10 +105,10 @@ export type IngressErrorCode =
   | 'INGRESS_BAD_MESSAGE' | 'INGRESS_NOT_STARTED' | 'INGRESS_ALREADY_STARTED' | 'INGRESS_BAD_FRAME'
   | 'INGRESS_UNKNOWN_STREAM' | 'INGRESS_CALL_EXISTS' | 'INGRESS_START_FAILED' | 'INGRESS_ENDED';
 
-/** The default streams when `start` names none. */
+/** The default streams when `start` names none; each belongs to the participant with its role. */
 export const DEFAULT_STREAMS = [
-  { label: 'agent', role: 'agent' as const, participantId: 'agent' },
-  { label: 'customer', role: 'customer' as const, participantId: 'customer' },
+  { label: 'agent', role: 'agent' as const },
+  { label: 'customer', role: 'customer' as const },
 ];
 /** The default participants when `start` names none. */
 export const DEFAULT_PARTICIPANTS = [

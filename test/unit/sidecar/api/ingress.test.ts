@@ -222,6 +222,22 @@ describe('ingress protocol errors', () => {
     await first.closed;
   });
 
+  it('binds the default streams to the participants the sender names, by role', async () => {
+    const s = await rawSocket(TOKENS.ingest);
+    s.ws.send(JSON.stringify({ type: 'start', source: 'transcript', callId: 'parts-1', participants: [
+      { id: 'c9', aor: 'sip:+4520123456@carrier.example', name: 'Henrik', role: 'customer' },
+      { id: 'a7', aor: 'sip:1001@pbx.example.com', name: 'Mikkel', role: 'agent' },
+    ] }));
+    expect((await s.next(1))[0]).toMatchObject({ type: 'started', callId: 'parts-1', streams: ['agent', 'customer'] });
+    s.ws.send(JSON.stringify({ type: 'turn', role: 'customer', text: 'Hej.', startMs: 0, endMs: 400 }));
+    s.ws.send(JSON.stringify({ type: 'end' }));
+    await s.closed;
+    const snap = registry.snapshot('parts-1')!.call;
+    expect(snap.participants.map((p) => [p.id, p.role, p.aor])).toEqual([['c9', 'customer', 'sip:+4520123456@carrier.example'], ['a7', 'agent', 'sip:1001@pbx.example.com']]);
+    expect(snap.summary.agent).toEqual({ aor: 'sip:1001@pbx.example.com', name: 'Mikkel' });
+    expect(snap.transcript.map((t) => [t.streamLabel, t.role, t.speaker, t.text])).toEqual([['customer', 'customer', 'Henrik', 'Hej.']]);
+  });
+
   it('ends the call with ingress-closed when the sender disappears without end', async () => {
     const s = await rawSocket(TOKENS.ingest);
     s.ws.send(JSON.stringify({ type: 'start', source: 'replay', callId: 'gone-1' }));
