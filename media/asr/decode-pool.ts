@@ -55,7 +55,8 @@ interface Slot { worker: Worker; ready: boolean; job?: Queued & { startedAt: num
 /**
  * A bounded pool of offline-decoding worker threads (`offline-worker.ts`) with one queue: finals
  * first (oldest first), then interims; one job per session at a time. The {@link DecodeScheduler}
- * sees every queue wait and decides when the pool is saturated; the pool logs each change once
+ * sees every job's wait for a worker (counted from when its session's previous job ended, so a
+ * session's own backlog is not taken for a busy pool) and decides when the pool is saturated; the pool logs each change once
  * (`warn` on saturation, `info` on recovery) and exposes {@link stats}. A worker that exits is
  * replaced; the job it held fails (retryable), queued jobs go on.
  */
@@ -64,6 +65,8 @@ export class DecodePool {
   readonly #slots: Slot[] = [];
   readonly #queue: Queued[] = [];
   readonly #inFlight = new Set<number>();
+  /** When each session's last job ended: a job waiting for its own session is not waiting for the pool. */
+  readonly #sessionFreeAt = new Map<number, number>();
   readonly #init: OfflineWorkerInit;
   readonly #log: Logger;
   #nextId = 1;
@@ -103,6 +106,7 @@ export class DecodePool {
         if (i < 0) return false;
         this.#queue.splice(i, 1);
         if (job.kind === 'interim') this.#c.interimsCancelled++;
+        if (!this.#queue.some((x) => x.job.sessionId === job.sessionId)) this.#sessionFreeAt.delete(job.sessionId);
         return true;
       },
     };
@@ -110,6 +114,7 @@ export class DecodePool {
 
   /** Drops a session's queued jobs (its running job finishes; its result is ignored by the session). */
   cancelSession(sessionId: number): void {
+    this.#sessionFreeAt.delete(sessionId);
     for (let i = this.#queue.length - 1; i >= 0; i--) {
       if (this.#queue[i].job.sessionId !== sessionId) continue;
       if (this.#queue[i].job.kind === 'interim') this.#c.interimsCancelled++;
@@ -148,7 +153,8 @@ export class DecodePool {
       if (i < 0) return;
       const [q] = this.#queue.splice(i, 1);
       const startedAt = performance.now();
-      const waitMs = startedAt - q.queuedAt;
+      const waitMs = startedAt - Math.max(q.queuedAt, this.#sessionFreeAt.get(q.job.sessionId) ?? 0);
+      this.#sessionFreeAt.delete(q.job.sessionId);
       this.#c.lastQueueWaitMs = waitMs;
       this.#c.maxQueueWaitMs = Math.max(this.#c.maxQueueWaitMs, waitMs);
       this.#report(this.scheduler.onJobStarted(waitMs, this.#queue.length));
@@ -174,7 +180,10 @@ export class DecodePool {
   #finishJob(slot: Slot): (Queued & { startedAt: number }) | undefined {
     const q = slot.job;
     slot.job = undefined;
-    if (q) this.#inFlight.delete(q.job.sessionId);
+    if (q) {
+      this.#inFlight.delete(q.job.sessionId);
+      if (this.#queue.some((x) => x.job.sessionId === q.job.sessionId)) this.#sessionFreeAt.set(q.job.sessionId, performance.now());
+    }
     return q;
   }
 
