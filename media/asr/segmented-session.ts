@@ -186,6 +186,12 @@ export class SegmentedSession implements AsrSession {
     const clipStartMs = Math.max(this.#history.startSample / SAMPLES_PER_MS, startMs - this.#d.padMs);
     const pcm = this.#history.slice(Math.round(clipStartMs * SAMPLES_PER_MS), Math.round(endMs * SAMPLES_PER_MS));
     const clipEndMs = clipStartMs + pcm.length / SAMPLES_PER_MS;
+    if (pcm.length === 0) {
+      // Nothing left to decode (the audio was already trimmed): the utterance still ends.
+      this.#q.push({ type: 'final', text: '', words: [], confidence: 1, language: this.#opts.language, startMs: Math.round(clipStartMs),
+        endMs: Math.round(clipStartMs), endOfUtterance: true, fromFinalize });
+      return;
+    }
     this.#pendingFinals++;
     this.#d.pool.submit({
       sessionId: this.#d.id, kind: 'final', model: this.#d.model, pcm,
