@@ -80,7 +80,6 @@ export class SegmentedSession implements AsrSession {
   #vadAtMs = 0;
   #pendingFinals = 0;
   #vadFlushed = false;
-  #flushing = false;
   #finishing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly ready = Promise.resolve(true);
@@ -88,7 +87,7 @@ export class SegmentedSession implements AsrSession {
   constructor(deps: SegmentedSessionDeps, opts: AsrSessionOptions) {
     this.#d = deps;
     this.#opts = opts;
-    this.#vad = deps.vadPool.open((ev) => this.#onVad(ev), { onProgress: (atMs) => this.#onProgress(atMs) });
+    this.#vad = deps.vadPool.open((ev, fromFlush) => this.#onVad(ev, fromFlush), { onProgress: (atMs) => this.#onProgress(atMs) });
   }
 
   get id(): number {
@@ -127,11 +126,10 @@ export class SegmentedSession implements AsrSession {
       this.#opts.logger.warn({ timeoutMs }, 'sherpa-onnx: last final not ready within the deadline; closing');
       this.close('finish-timeout');
     }, timeoutMs);
-    this.#flushing = true;
     void this.#vad.flush().then(() => {
       if (this.#state !== 'finishing') return;
       // A segment the VAD did not close (shorter than its minimum speech) still ends here.
-      if (this.#utt) this.#queueFinal(this.#utt.startMs, this.writtenMs, performance.now());
+      if (this.#utt) this.#queueFinal(this.#utt.startMs, this.writtenMs, performance.now(), true);
       this.#vadFlushed = true;
       this.#maybeEnd();
     });
@@ -164,7 +162,7 @@ export class SegmentedSession implements AsrSession {
     return this.#state === 'open' || this.#state === 'finishing';
   }
 
-  #onVad(ev: VadEvent): void {
+  #onVad(ev: VadEvent, fromFlush: boolean): void {
     if (!this.#live()) return;
     if (ev.type === 'speech-start') {
       if (this.#utt) return;
@@ -173,16 +171,15 @@ export class SegmentedSession implements AsrSession {
       return;
     }
     const startMs = Math.min(ev.startMs, this.#utt?.startMs ?? ev.startMs);
-    this.#queueFinal(startMs, Math.min(this.writtenMs, ev.endMs + this.#d.tailPadMs), performance.now());
+    this.#queueFinal(startMs, Math.min(this.writtenMs, ev.endMs + this.#d.tailPadMs), performance.now(), fromFlush);
   }
 
   /** Ends the open utterance (or a segment reported without a start) and queues its whole clip. */
-  #queueFinal(startMs: number, endMs: number, speechEndAt: number): void {
+  #queueFinal(startMs: number, endMs: number, speechEndAt: number, fromFinalize: boolean): void {
     const utt = this.#utt;
     this.#utt = undefined;
     utt?.interim?.cancel();
     const seq = utt?.seq ?? ++this.#seq;
-    const fromFinalize = this.#flushing;
     const clipStartMs = Math.max(this.#history.startSample / SAMPLES_PER_MS, startMs - this.#d.padMs);
     const pcm = this.#history.slice(Math.round(clipStartMs * SAMPLES_PER_MS), Math.round(endMs * SAMPLES_PER_MS));
     const clipEndMs = clipStartMs + pcm.length / SAMPLES_PER_MS;

@@ -22,7 +22,7 @@ export interface VadStreamHooks {
 }
 
 interface StreamSink {
-  onEvent: (ev: VadEvent) => void;
+  onEvent: (ev: VadEvent, fromFlush: boolean) => void;
   hooks: VadStreamHooks;
   flushed?: () => void;
 }
@@ -58,7 +58,7 @@ export class VadPool {
           else if (m.op === 'failed') {
             void worker.terminate();
             reject(m.file ? new ModelFileError(m.code === 'ASR_MODEL_CORRUPT' ? 'ASR_MODEL_CORRUPT' : 'ASR_MODEL_MISSING', m.file, m.message) : new Error(m.message));
-          } else if (m.op === 'event') streams.get(m.id)?.onEvent(m.event);
+          } else if (m.op === 'event') streams.get(m.id)?.onEvent(m.event, m.fromFlush === true);
           else if (m.op === 'progress') streams.get(m.id)?.hooks.onProgress?.(m.atMs);
           else if (m.op === 'flushed') {
             const s = streams.get(m.id);
@@ -74,8 +74,11 @@ export class VadPool {
     return pool;
   }
 
-  /** Opens a stream on the least-loaded worker; `onEvent` gets its speech-start/speech-end events. */
-  open(onEvent: (ev: VadEvent) => void, hooks: VadStreamHooks = {}): VadStream {
+  /**
+   * Opens a stream on the least-loaded worker; `onEvent` gets its speech-start/speech-end events
+   * (`fromFlush`: a segment cut at the end of the audio by `flush()`).
+   */
+  open(onEvent: (ev: VadEvent, fromFlush: boolean) => void, hooks: VadStreamHooks = {}): VadStream {
     const w = this.#workers.reduce((a, b) => (b.streams.size < a.streams.size ? b : a));
     const id = this.#nextId++;
     const sink: StreamSink = { onEvent, hooks };

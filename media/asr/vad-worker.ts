@@ -18,7 +18,8 @@ export type ToVadWorker =
 export type FromVadWorker =
   | { op: 'ready' }
   | { op: 'failed'; message: string; code?: string; file?: string }
-  | { op: 'event'; id: number; event: VadEvent }
+  /** `fromFlush`: the event was produced by `flush` (speech cut at the end of the audio). */
+  | { op: 'event'; id: number; event: VadEvent; fromFlush?: boolean }
   /** The detector has read `atMs` of the stream (sent after that batch's events). */
   | { op: 'progress'; id: number; atMs: number }
   | { op: 'flushed'; id: number };
@@ -49,7 +50,7 @@ port.on('message', (m: ToVadWorker) => {
     withProgress.delete(m.id);
   } else if (m.op === 'flush') {
     const d = detectors.get(m.id);
-    if (d) for (const event of d.flush()) port.postMessage({ op: 'event', id: m.id, event } satisfies FromVadWorker);
+    if (d) for (const event of d.flush()) port.postMessage({ op: 'event', id: m.id, event, fromFlush: true } satisfies FromVadWorker);
     port.postMessage({ op: 'flushed', id: m.id } satisfies FromVadWorker);
   } else {
     const d = detectors.get(m.id);

@@ -110,6 +110,17 @@ describe('sherpa-onnx segmented mode (Silero VAD on real speech, scripted Offlin
     expect(provider.segmented!.sessions).toBe(0);
   });
 
+  it('marks as forced only the final that finish() cut, not utterances that ended on their own while draining', async () => {
+    const { pcm, spans } = twoUtterances(8);
+    const cut = pcm.subarray(0, Math.round((spans[1][0] + 1200) * 16)); // utterance 1 whole, hang-up inside utterance 2
+    const s = provider.open({ language: 'da', sampleRateHz: 16000, logger: silentLogger() });
+    const r = collect(s);
+    s.write(cut); // all at once: the VAD reads it after finish() has begun
+    await s.finish();
+    const finals = (await r.done).filter((e): e is AsrFinalEvent => e.type === 'final');
+    expect(finals.map((f) => [f.fromFinalize, f.endOfUtterance])).toEqual([[false, true], [true, true]]);
+  });
+
   it('drops pending work on close() and keeps the pool usable', async () => {
     const { pcm } = twoUtterances(9);
     const s = provider.open({ language: 'da', sampleRateHz: 16000, logger: silentLogger() });
