@@ -7,7 +7,8 @@
  * utterance is written at once; the silence after it is paced at real time (20 ms frames), so the
  * VAD's batching (60 ms) counts as it would on a live call.
  *
- * - Always, with the scripted OfflineRecognizer (decoding costs nothing): our pipeline overhead.
+ * - Always, with the scripted OfflineRecognizer (decoding costs nothing): our pipeline overhead, and
+ *   the main thread's cost per 20 ms frame of a segmented stream.
  * - With SHERPA_ONNX_OFFLINE_MODEL_DIR (e.g. Parakeet TDT 0.6B v3 int8): the real end-of-utterance →
  *   final delay, the model's real-time factor on finals and interims, and what one decoding thread
  *   sustains under the CPU budget. The machine (cores, CPU model) is printed with them.
@@ -99,6 +100,13 @@ export async function segmentedFigures(): Promise<{ figures: Figures; details: s
     const { delays } = await measure(fake);
     figures.segmentedOverheadEndToFinalP50Ms = pct(delays, 50);
     figures.segmentedOverheadEndToFinalMaxMs = Math.max(...delays);
+    // Main-thread cost per 20 ms frame of a segmented stream (history + hand-off to the VAD worker), 20 streams.
+    const speech = readWavPcm16(librivox(CLIPS[0])).samples;
+    const sessions = Array.from({ length: 20 }, () => fake.open({ language: 'da', sampleRateHz: 16000, logger }));
+    const t0 = performance.now();
+    for (let i = 0; i + 320 <= speech.length; i += 320) for (const s of sessions) s.write(speech.subarray(i, i + 320));
+    figures.segmentedMainThreadPerFrameUs = ((performance.now() - t0) * 1000) / (Math.floor(speech.length / 320) * sessions.length);
+    await Promise.all(sessions.map((s) => s.finish({ timeoutMs: 30_000 })));
   } finally {
     await fake.close();
   }
