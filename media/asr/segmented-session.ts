@@ -36,6 +36,8 @@ export interface SegmentedSessionDeps {
   padMs: number;
   /** Audio added after the VAD's speech end when already written, ms. */
   tailPadMs: number;
+  /** Silence that ends an utterance for this stream's language, ms (undefined: the VAD pool's). */
+  minSilenceMs?: number;
   /** Most audio held even if the VAD stops reporting (a stuck VAD worker): the longest utterance plus a margin, ms. */
   maxHistoryMs: number;
   onDecode(e: SegmentedDecodeEvent): void;
@@ -87,7 +89,9 @@ export class SegmentedSession implements AsrSession {
   constructor(deps: SegmentedSessionDeps, opts: AsrSessionOptions) {
     this.#d = deps;
     this.#opts = opts;
-    this.#vad = deps.vadPool.open((ev, fromFlush) => this.#onVad(ev, fromFlush), { onProgress: (atMs) => this.#onProgress(atMs) });
+    this.#vad = deps.vadPool.open((ev, fromFlush) => this.#onVad(ev, fromFlush), {
+      onProgress: (atMs) => this.#onProgress(atMs), minSilenceMs: deps.minSilenceMs,
+    });
   }
 
   get id(): number {

@@ -38,15 +38,19 @@ export class SegmentedRecognizer {
   readonly #pool: DecodePool;
   readonly #vad: VadPool;
   readonly #modelOf: Record<string, string>;
+  readonly #silenceOf: Record<string, number | undefined>;
   readonly #padMs: number;
   readonly #maxHistoryMs: number;
   readonly #sessions = new Map<number, SegmentedSession>();
   #nextId = 1;
 
-  private constructor(pool: DecodePool, vad: VadPool, modelOf: Record<string, string>, o: SegmentedOptions, logger: Logger) {
+  private constructor(
+    pool: DecodePool, vad: VadPool, modelOf: Record<string, string>, silenceOf: Record<string, number | undefined>, o: SegmentedOptions, logger: Logger,
+  ) {
     this.#pool = pool;
     this.#vad = vad;
     this.#modelOf = modelOf;
+    this.#silenceOf = silenceOf;
     this.#padMs = o.padMs;
     this.#maxHistoryMs = o.maxUtteranceMs + o.padMs + 5000;
     this.observer = new EnhancedEmitter<SegmentedObserverEvents>(logger);
@@ -60,7 +64,8 @@ export class SegmentedRecognizer {
    *   when a worker cannot load a model.
    */
   static async create(o: {
-    models: Record<string, { dir: string; modelType?: OfflineModelType }>;
+    /** Per language: model folder, family, and the silence that ends an utterance (ms; default the VAD's). */
+    models: Record<string, { dir: string; modelType?: OfflineModelType; minSilenceMs?: number }>;
     modelsDir: string;
     segmented: SegmentedOptions;
     vad: VadOptions & { workers: number };
@@ -97,7 +102,8 @@ export class SegmentedRecognizer {
     }
     const langModel = Object.fromEntries(Object.entries(modelOf).map(([lang, k]) => [lang, short[k]]));
     o.logger.info({ languages: Object.keys(langModel), models: keys.length, workers: o.segmented.workers }, 'sherpa-onnx segmented mode ready');
-    return new SegmentedRecognizer(pool, vad, langModel, o.segmented, o.logger);
+    const silenceOf = Object.fromEntries(Object.entries(o.models).map(([lang, m]) => [lang, m.minSilenceMs]));
+    return new SegmentedRecognizer(pool, vad, langModel, silenceOf, o.segmented, o.logger);
   }
 
   get languages(): string[] {
@@ -119,6 +125,7 @@ export class SegmentedRecognizer {
     const id = this.#nextId++;
     const session = new SegmentedSession({
       id, pool: this.#pool, vadPool: this.#vad, model: this.#modelOf[language], padMs: this.#padMs, tailPadMs: 100, maxHistoryMs: this.#maxHistoryMs,
+      minSilenceMs: this.#silenceOf[language],
       onDecode: (e) => this.observer.safeEmit('decode', e),
       onClosed: (sid) => this.#sessions.delete(sid),
     }, opts);

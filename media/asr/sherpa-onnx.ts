@@ -21,7 +21,11 @@ export interface SherpaOnnxOptions {
    * (OnlineRecognizer, default) or `segmented` (VAD + OfflineRecognizer, for languages without a
    * streaming model, e.g. Danish with Parakeet TDT 0.6B v3).
    */
-  models: Record<string, { dir: string; modelType?: SherpaModelType | OfflineModelType; mode?: 'streaming' | 'segmented' }>;
+  models: Record<string, {
+    dir: string; modelType?: SherpaModelType | OfflineModelType; mode?: 'streaming' | 'segmented';
+    /** Segmented only: silence that ends an utterance, ms (default `vad.minSilenceMs`). */
+    minSilenceMs?: number;
+  }>;
   modelsDir: string;
   /** Worker threads; each loads every model once. */
   workers: number;
@@ -78,10 +82,10 @@ export class SherpaOnnxProvider implements AsrProvider {
    */
   static async create(o: SherpaOnnxOptions): Promise<SherpaOnnxProvider> {
     const models: Record<string, object> = {};
-    const segmentedModels: Record<string, { dir: string; modelType?: OfflineModelType }> = {};
+    const segmentedModels: Record<string, { dir: string; modelType?: OfflineModelType; minSilenceMs?: number }> = {};
     for (const [lang, spec] of Object.entries(o.models)) {
       if (spec.mode === 'segmented') {
-        segmentedModels[lang] = { dir: spec.dir, modelType: spec.modelType as OfflineModelType | undefined };
+        segmentedModels[lang] = { dir: spec.dir, modelType: spec.modelType as OfflineModelType | undefined, minSilenceMs: spec.minSilenceMs };
         continue;
       }
       const files = resolveSherpaModel(spec.dir, o.modelsDir, spec.modelType as SherpaModelType | undefined);

@@ -19,6 +19,8 @@ export interface VadStream {
 export interface VadStreamHooks {
   /** After each batch: the detector has read `atMs` of the stream (its events for that audio came first). */
   onProgress?: (atMs: number) => void;
+  /** This stream's silence that ends speech, ms (default: the pool's `minSilenceMs`), e.g. per language. */
+  minSilenceMs?: number;
 }
 
 interface StreamSink {
@@ -83,7 +85,7 @@ export class VadPool {
     const id = this.#nextId++;
     const sink: StreamSink = { onEvent, hooks };
     w.streams.set(id, sink);
-    w.worker.postMessage({ op: 'open', id, progress: !!hooks.onProgress } satisfies ToVadWorker);
+    w.worker.postMessage({ op: 'open', id, progress: !!hooks.onProgress, minSilenceMs: hooks.minSilenceMs } satisfies ToVadWorker);
     const batch = new Int16Array(this.#batchSamples);
     let fill = 0;
     let closed = false;

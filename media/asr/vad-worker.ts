@@ -7,7 +7,7 @@ import { SpeechEndDetector, type VadEvent, type VadOptions } from './vad.js';
 
 export type ToVadWorker =
   /** `progress`: after each audio batch, report how far the detector has read (segmented recognition paces interims by it). */
-  | { op: 'open'; id: number; progress?: boolean }
+  | { op: 'open'; id: number; progress?: boolean; minSilenceMs?: number }
   | { op: 'audio'; id: number; pcm: Int16Array }
   /** End the audio: close an open segment at the current position, then answer `flushed`. */
   | { op: 'flush'; id: number }
@@ -43,7 +43,7 @@ port.on('message', (m: ToVadWorker) => {
     detectors.clear();
     port.close();
   } else if (m.op === 'open') {
-    detectors.set(m.id, new SpeechEndDetector(options));
+    detectors.set(m.id, new SpeechEndDetector(m.minSilenceMs ? { ...options, minSilenceMs: m.minSilenceMs } : options));
     if (m.progress) withProgress.add(m.id);
   } else if (m.op === 'close') {
     detectors.delete(m.id);

@@ -288,11 +288,19 @@ const asrSherpaModelSchema = z.object({
    * Segmented: nemo-transducer (NVIDIA Parakeet TDT) | transducer | whisper.
    */
   modelType: z.enum(['transducer', 'paraformer', 'zipformer2-ctc', 'nemo-transducer', 'whisper']).optional(),
+  /**
+   * Segmented mode: silence that ends an utterance for this language, ms (default `asr.vad.minSilenceMs`).
+   * Longer keeps a sentence with its pauses in one decode; shorter gives the final sooner.
+   */
+  minSilenceMs: z.number().int().min(50).max(2000).optional(),
 }).strict().superRefine((m, ctx) => {
   const offlineOnly = m.modelType === 'nemo-transducer' || m.modelType === 'whisper';
   const streamingOnly = m.modelType === 'paraformer' || m.modelType === 'zipformer2-ctc';
   if ((m.mode === 'streaming' && offlineOnly) || (m.mode === 'segmented' && streamingOnly)) {
     ctx.addIssue({ code: 'custom', path: ['modelType'], message: `modelType ${m.modelType} cannot run in ${m.mode} mode` });
+  }
+  if (m.mode === 'streaming' && m.minSilenceMs !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['minSilenceMs'], message: 'minSilenceMs is for segmented models; streaming ones use asr.sherpaOnnx.endpoint' });
   }
 });
 
@@ -331,7 +339,7 @@ export const asrSherpaOnnxSchema = z.object({
   models: z.record(z.string(), asrSherpaModelSchema).default({
     en: { dir: 'sherpa-onnx-streaming-zipformer-en-kroko-2025-08-06', mode: 'streaming' },
     de: { dir: 'sherpa-onnx-streaming-zipformer-de-kroko-2025-08-06', mode: 'streaming' },
-    da: { dir: 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v3-int8', mode: 'segmented' },
+    da: { dir: 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v3-int8', mode: 'segmented', minSilenceMs: 400 },
   }),
   segmented: asrSherpaSegmentedSchema,
   /** Worker threads that decode (each holds its own copy of the models). */

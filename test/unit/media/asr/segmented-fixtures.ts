@@ -44,12 +44,12 @@ export function quiet(ms: number, rnd: () => number): Int16Array {
   return out;
 }
 
-/** quiet 1000 ms | LibriVox 0880 | quiet 1500 ms | LibriVox 0930 | quiet 1000 ms, with the clips' spans in ms. */
-export function twoUtterances(seed = 7) {
+/** quiet 1000 ms | LibriVox 0880 | quiet `gapMs` (1500) | LibriVox 0930 | quiet 1000 ms, with the clips' spans in ms. */
+export function twoUtterances(seed = 7, gapMs = 1500) {
   const rnd = seededRandom(seed);
   const a = readWavPcm16(librivox('sense_and_sensibility_01_austen_64kb-0880.wav')).samples;
   const b = readWavPcm16(librivox('sense_and_sensibility_01_austen_64kb-0930.wav')).samples;
-  const parts = [quiet(1000, rnd), a, quiet(1500, rnd), b, quiet(1000, rnd)];
+  const parts = [quiet(1000, rnd), a, quiet(gapMs, rnd), b, quiet(1000, rnd)];
   const pcm = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -58,7 +58,7 @@ export function twoUtterances(seed = 7) {
   }
   const aStart = 1000;
   const aEnd = aStart + a.length / 16;
-  const bStart = aEnd + 1500;
+  const bStart = aEnd + gapMs;
   return { pcm, spans: [[aStart, aEnd], [bStart, bStart + b.length / 16]] as const };
 }
 

@@ -45,6 +45,29 @@ describe('sherpa-onnx with streaming and segmented languages side by side', () =
     }
   });
 
+  it('ends utterances after each language\'s own silence (two languages on one model folder)', async () => {
+    const o = options({ mode: 'describe' });
+    const dir = o.models.da.dir;
+    const provider = await SherpaOnnxProvider.create({
+      ...o, models: { da: { dir, mode: 'segmented', minSilenceMs: 700 }, de: { dir, mode: 'segmented' } },
+    });
+    try {
+      // Two clips 400 ms apart: one utterance for a 700 ms rule, two for the default 250 ms.
+      const { pcm } = twoUtterances(12, 400);
+      const count = async (language: string) => {
+        const s = provider.open({ language, sampleRateHz: 16000, logger: silentLogger() });
+        const r = collect(s);
+        await writePaced(s, pcm);
+        await s.finish();
+        return (await r.done).filter((e) => e.type === 'final').length;
+      };
+      expect(await count('da')).toBe(1);
+      expect(await count('de')).toBe(2);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('declares no finalize() when every language is segmented (its own VAD ends utterances)', async () => {
     const provider = await SherpaOnnxProvider.create(options({ mode: 'words' }));
     try {
