@@ -19,13 +19,10 @@ export interface SherpaOnnxOptions {
   /**
    * Model per language (BCP-47 base code): a folder under `modelsDir` or a path. `mode`: `streaming`
    * (OnlineRecognizer, default) or `segmented` (VAD + OfflineRecognizer, for languages without a
-   * streaming model, e.g. Danish with Parakeet TDT 0.6B v3).
+   * streaming model, e.g. Danish with Parakeet TDT 0.6B v3); `minSilenceMs` (segmented only): silence
+   * that ends an utterance, ms (default `vad.minSilenceMs`).
    */
-  models: Record<string, {
-    dir: string; modelType?: SherpaModelType | OfflineModelType; mode?: 'streaming' | 'segmented';
-    /** Segmented only: silence that ends an utterance, ms (default `vad.minSilenceMs`). */
-    minSilenceMs?: number;
-  }>;
+  models: Record<string, { dir: string; modelType?: SherpaModelType | OfflineModelType; mode?: 'streaming' | 'segmented'; minSilenceMs?: number }>;
   modelsDir: string;
   /** Worker threads; each loads every model once. */
   workers: number;
