@@ -33,7 +33,7 @@ export interface AsrService {
   segmentedStats(): DecodePoolStats | undefined;
   /**
    * The provider and language for a call: the override where it is available and supports the
-   * language, else the default; a language the chosen provider lacks (sherpa-onnx has no Danish model)
+   * language, else the default; a language the chosen provider lacks (e.g. a language with no configured sherpa-onnx model)
    * moves the call to another available provider that has it. Undefined when ASR is off (`none`) or no
    * provider can take the language (logged).
    */
