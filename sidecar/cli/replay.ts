@@ -32,7 +32,7 @@ objection and card as it appears; the call shows in the agent UI and on the supe
   --language TAG           call language, BCP-47 (default the transcript's, else the sidecar's)
   --call-id ID             call ID shown in the UI (default replay-<date>-<time>-<random>)
   --asr deepgram|sherpa-onnx|none  ASR provider for this call (default the sidecar's)
-  --json                   print every call event as one JSON line instead of the card view
+  --json                   print every call event as one JSON line on stdout (status lines go to stderr)
   --quiet                  print only the summary
 `;
 
@@ -171,14 +171,17 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const out = (s: string) => { if (!args.quiet) process.stdout.write(`${s}\n`); };
-  out(`replaying ${loaded.describe} at ${args.speed === 'max' ? 'maximum speed' : `${args.speed}x`}`);
+  // With --json, stdout carries only events (one JSON object a line); status lines go to stderr.
+  const info = (s: string) => { if (!args.quiet) (args.json ? process.stderr : process.stdout).write(`${s}\n`); };
+  info(`replaying ${loaded.describe} at ${args.speed === 'max' ? 'maximum speed' : `${args.speed}x`}`);
 
   const objections = new Map<string, ObjectionInfo>();
   const printed = new Map<string, string>();
   let cards = 0;
   const onEvent = (e: CallEvent) => {
-    if (args.json) { out(JSON.stringify(e)); return; }
     if (e.type === 'objection') objections.set(e.objection.objectionId, e.objection);
+    if (e.type === 'card.created' && args.json) cards++;
+    if (args.json) { out(JSON.stringify(e)); return; }
     if (e.type !== 'card.created' && e.type !== 'card.updated') return;
     // A card prints when it appears and again when its final text differs (the drafted reply).
     const key = `${e.card.status === 'drafting' ? 'drafting' : e.card.status}:${e.card.text}`;
@@ -194,11 +197,11 @@ export async function run(argv: string[]): Promise<number> {
     const ended = await replayCall(loaded.media, {
       url: args.url, token: args.token!, speed: args.speed, callId: args.callId, language: args.language, asrProvider: args.asr,
       signal: abort.signal, onEvent,
-      onStarted: (m) => out(`call ${m.callId} started: ${new URL(m.uiPath, args.url).href}`),
+      onStarted: (m) => info(`call ${m.callId} started: ${new URL(m.uiPath, args.url).href}`),
       onServerError: (m) => process.stderr.write(`modsvar replay: the sidecar refused a message: ${m.code}: ${m.message}\n`),
     });
     const frames = Object.values(ended.framesReceived).reduce((s, n) => s + n, 0);
-    process.stdout.write(`call ${ended.callId} ended (${ended.reason}): ${objections.size} objection(s), ${cards} card(s)`
+    (args.json ? process.stderr : process.stdout).write(`call ${ended.callId} ended (${ended.reason}): ${objections.size} objection(s), ${cards} card(s)`
       + `${frames ? `, ${frames} audio frames` : ''}${ended.turnsReceived ? `, ${ended.turnsReceived} turns` : ''}\n`);
     return 0;
   } catch (err) {
