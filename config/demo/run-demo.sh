@@ -46,13 +46,22 @@ if [ -n "${DEEPGRAM_API_KEY:-}${MODSVAR_ASR__DEEPGRAM__API_KEY:-}" ]; then
   say "ASR: Deepgram (key from the environment); replaying the recording $CALL_WAV"
   export MODSVAR_ASR__PROVIDER=deepgram
   REPLAY_INPUT=("$CALL_WAV")
-elif [ -d "$MODELS_DIR" ] && ls "$MODELS_DIR" 2>/dev/null | grep -q "sherpa-onnx.*-$CALL_LANG-"; then
-  say "ASR: sherpa-onnx (local models in $MODELS_DIR); replaying the recording $CALL_WAV"
+elif SHERPA_MODEL=$(MODSVAR_ASR__SHERPA_ONNX__MODELS_DIR=$MODELS_DIR node --input-type=module -e '
+    // The sherpa-onnx model folder the configuration names for the call language, if it is installed.
+    const { loadConfig } = await import("./dist/sidecar/config/load-config.js");
+    const { resolve } = await import("node:path");
+    const { existsSync } = await import("node:fs");
+    const s = loadConfig({ file: "config/demo/modsvar.demo.yaml" }).config.asr.sherpaOnnx;
+    const m = s.models[process.argv[1]];
+    const dir = m && resolve(s.modelsDir, m.dir);
+    if (!dir || !existsSync(dir)) process.exit(1);
+    process.stdout.write(dir);' "$CALL_LANG" 2>/dev/null); then
+  say "ASR: sherpa-onnx ($SHERPA_MODEL); replaying the recording $CALL_WAV"
   export MODSVAR_ASR__PROVIDER=sherpa-onnx MODSVAR_ASR__SHERPA_ONNX__MODELS_DIR=$MODELS_DIR
   REPLAY_INPUT=("$CALL_WAV")
 else
   say "ASR: none configured, so the demo replays the call's transcript ($CALL_JSON)."
-  echo "  For real speech recognition on the recording: \`make models\` (local sherpa-onnx, English/German) or"
+  echo "  For real speech recognition on the recording: \`make models\` (local sherpa-onnx models) or"
   echo "  export DEEPGRAM_API_KEY=... (Deepgram), then run \`make demo\` again."
   export MODSVAR_ASR__PROVIDER=none
 fi
