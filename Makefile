@@ -31,7 +31,8 @@ test: setup ## run the whole test suite
 typecheck: setup ## type-check product code
 	npx tsc -p tsconfig.json --noEmit
 
-serve: node_modules/.package-lock.json ## run the sidecar with config/modsvar.yaml (+ MODSVAR_* environment)
+serve: node_modules/.package-lock.json ## build, then run the sidecar with config/modsvar.yaml (+ MODSVAR_* environment)
+	npm run build
 	node dist/sidecar/bin/modsvar.js serve
 
 bench: setup ## print throughput and latency figures
@@ -40,7 +41,7 @@ bench: setup ## print throughput and latency figures
 eval: setup ## print detection macro-F1 and retrieval recall@5 on the dev sets
 	npm run eval
 
-models: node_modules/.package-lock.json ## download the sherpa-onnx models (English, German) into models/, checksums verified (needs internet, tar, bzip2)
+models: node_modules/.package-lock.json ## download the sherpa-onnx models (English, German streaming; multilingual for Danish) into models/, checksums verified (needs internet, tar, bzip2)
 	npx tsx sidecar/bin/modsvar.ts models --dir models
 
 demo: node_modules/.package-lock.json ## start the sidecar (demo settings), replay a demo call, print its cards, keep the UI up (DEMO_CALL, DEMO_SPEED, DEMO_PORT)
