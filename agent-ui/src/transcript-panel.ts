@@ -78,6 +78,7 @@ export class TranscriptPanel {
     return h(`li.line.${role}${interim ? '.interim' : ''}`, { dataset: { utteranceId: seg.utteranceId } },
       h('div.line-meta',
         h('span.role', label),
+        seg.roleGuessed ? h('span.guessed', { title: this.#t.roleGuessedHelp }, this.#t.roleGuessed) : null,
         who ? h('span.who', who) : null,
         h('time.at', duration(seg.startMs))),
       h('p.text', seg.text));

@@ -38,7 +38,7 @@ export const callEventDefinitions = {
   }, ['component', 'status']),
   Segment: obj({
     utteranceId: str, streamLabel: str, role, speaker: str, text: str, startMs: num, endMs: num,
-    confidence: num, language: str,
+    confidence: num, language: str, roleGuessed: bool,
   }, ['utteranceId', 'streamLabel', 'role', 'text', 'startMs', 'endMs']),
   Citation: obj({ factId: str, text: str, source: str, location: str }, ['factId', 'text', 'source', 'location']),
   Card: obj({

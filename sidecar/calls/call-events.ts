@@ -90,6 +90,11 @@ export interface TranscriptSegment {
   /** ASR confidence 0–1, when the provider gives one. */
   confidence?: number;
   language?: string;
+  /**
+   * True when `role` was guessed: a mixed stream (both parties on one stream) whose diarized speakers were
+   * mapped to agent/customer by the documented rule (`asr.mixedStreams`). The UI marks such lines.
+   */
+  roleGuessed?: boolean;
 }
 
 /** A cited fact as shown on a card: expandable to its text and source. */

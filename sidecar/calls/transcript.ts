@@ -130,7 +130,7 @@ export class Transcript extends EnhancedEmitter<TranscriptEvents> {
 export function toSegment(u: Utterance): TranscriptSegment {
   return {
     utteranceId: u.id, streamLabel: u.streamLabel, role: u.role, text: u.text, startMs: u.startMs, endMs: u.endMs,
-    confidence: u.confidence, language: u.language,
+    confidence: u.confidence, language: u.language, ...(u.roleGuessed ? { roleGuessed: true } : {}),
   };
 }
 

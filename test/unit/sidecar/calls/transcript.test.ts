@@ -34,6 +34,14 @@ describe('Transcript', () => {
     });
   });
 
+  it('marks a segment whose role was guessed from a mixed stream, and only such segments', () => {
+    const t = new Transcript();
+    const guessed = t.final({ ...upd('1', 'customer', 'det er for dyrt', 0, 900), roleGuessed: true });
+    const known = t.final(upd('2', 'agent', 'forstår jeg godt', 1000, 1900));
+    expect(toSegment(guessed!).roleGuessed).toBe(true);
+    expect('roleGuessed' in toSegment(known!)).toBe(false);
+  });
+
   it('drops an empty final and closes its open utterance', () => {
     const t = new Transcript();
     t.interim(upd('1', 'agent', 'øh', 0, 100));
