@@ -45,16 +45,39 @@ interface UtteranceState {
 const SUPPORT_MIN_SCORE = 1.0;
 
 /**
+ * Whether `earlier` (the class of a card already raised for this utterance) is still an objection of
+ * its own next to the new winning class `winner`: not ruled out, scoring at least
+ * {@link SUPPORT_MIN_SCORE}, and carried by cues on *other words* than the winner's cues (their token
+ * spans do not overlap) worth at least {@link SUPPORT_MIN_SCORE}. When the same words are merely read
+ * differently as the utterance grows ("honestly that is more" → need, "… more than we pay" → price),
+ * it is one objection re-classified, not two.
+ */
+export function separatelySupported(r: DetectionResult, earlier: ObjectionClass, winner: ObjectionClass): boolean {
+  if (r.dismissed.includes(earlier) || r.scores[earlier] < SUPPORT_MIN_SCORE) return false;
+  const winnerSpans = r.evidence.filter((e) => e.label === winner);
+  let own = 0;
+  for (const e of r.evidence) {
+    if (e.label !== earlier) continue;
+    if (winnerSpans.some((w) => e.start < w.end && w.start < e.end)) continue;
+    own += e.weight;
+  }
+  return own >= SUPPORT_MIN_SCORE;
+}
+
+/**
  * Watches one call's transcript and turns customer objections into card events.
  *
  * - Only `role: 'customer'` events are scored; agent, mixed and unknown streams never raise a card.
  * - Interim hypotheses are scored once they are stable: the same class on `interimAgreement`
  *   consecutive (changed) hypotheses, or a hypothesis unchanged for `interimQuietMs`. A final is always
- *   stable. So a card can appear before the customer stops talking.
+ *   stable. An interim card needs a cue: a guess of the example classifier (no cue fired) can raise a
+ *   card only from a final. So a card can appear before the customer stops talking.
  * - One objection is one card: later hypotheses and the final update it (`objection-updated`, same
  *   `objectionId`) when its confidence moves by `updateMinDelta` or its class changes because the earlier
- *   class lost its support (negation: "the price … is not the issue, it's timing"). A different class
- *   while the first is still supported is a second objection (`objection-raised`). The same class again
+ *   class lost its support (negation: "the price … is not the issue, it's timing") or the same words
+ *   now read as another class ("that is more" → "that is more than we pay"). A different class is a
+ *   second objection (`objection-raised`) only while the first is still supported by cues on other
+ *   words ({@link separatelySupported}). The same class again
  *   on the stream within `mergeWindowMs` updates the earlier card instead of raising a duplicate.
  * - A final that leaves nothing (`none`), or a hypothesis that rules the class out, emits
  *   `objection-withdrawn`.
@@ -122,8 +145,9 @@ export class ObjectionTracker extends EnhancedEmitter<ObjectionTrackerEvents> {
     u.lastText = text;
     if (text.split(/\s+/).filter(Boolean).length < this.#opts.interimMinWords) return;
     const result = this.#detector.detect(text, ev.language);
-    // A hypothesis below the interim confidence counts as `none` for agreement.
-    const label = result.confidence >= this.#opts.interimMinConfidence ? result.label : 'none';
+    // A hypothesis below the interim confidence counts as `none` for agreement, and so does a guess of the
+    // example classifier: an interim card needs a complete cue ("honestly that is more" is no objection yet).
+    const label = result.confidence >= this.#opts.interimMinConfidence && !result.byClassifier ? result.label : 'none';
     if (label === u.pendingLabel) u.agree++;
     else { u.pendingLabel = label; u.agree = 1; }
     u.lastResult = result;
@@ -146,7 +170,7 @@ export class ObjectionTracker extends EnhancedEmitter<ObjectionTrackerEvents> {
   #decide(u: UtteranceState, r: DetectionResult, ev: TranscriptInput, receivedAt: number, isFinal: boolean): void {
     const live = u.objections.filter((o) => !o.withdrawn);
     const minConf = isFinal ? this.#opts.minConfidence : this.#opts.interimMinConfidence;
-    if (r.label === 'none' || r.confidence < minConf) {
+    if (r.label === 'none' || r.confidence < minConf || (!isFinal && r.byClassifier)) {
       for (const o of live) {
         const ruledOut = r.dismissed.includes(o.cls);
         if ((isFinal && r.label === 'none') || ruledOut) {
@@ -166,7 +190,7 @@ export class ObjectionTracker extends EnhancedEmitter<ObjectionTrackerEvents> {
       return;
     }
     const latest = live[live.length - 1];
-    if (latest && (r.scores[latest.cls] < SUPPORT_MIN_SCORE || r.dismissed.includes(latest.cls))) {
+    if (latest && !separatelySupported(r, latest.cls, cls)) {
       const previousClass = latest.cls;
       latest.cls = cls;
       this.#apply(latest, r, ev, isFinal);

@@ -3,6 +3,8 @@ import { loadPlaybooks } from '../../../../../sidecar/assist/detection/playbook-
 import { ObjectionDetector } from '../../../../../sidecar/assist/detection/objection-detector.js';
 import { ObjectionTracker } from '../../../../../sidecar/assist/detection/objection-tracker.js';
 import type { ObjectionEvent, TranscriptInput } from '../../../../../sidecar/assist/detection/tracker-types.js';
+import type { CueEvidence, DetectionResult } from '../../../../../sidecar/assist/detection/objection-detector.js';
+import type { ObjectionLabel } from '../../../../../sidecar/assist/ports.js';
 
 const { playbooks } = loadPlaybooks();
 const detector = new ObjectionDetector(playbooks);
@@ -132,5 +134,74 @@ describe('ObjectionTracker', () => {
     expect(events).toEqual([]);
     expect(tracker.droppedAfterClose).toBe(1);
     expect(tracker.closed).toBe(true);
+  });
+});
+
+/** A detector stand-in that answers each text with a scripted result (tests the tracker's rules alone). */
+function scripted(results: Record<string, { label: ObjectionLabel; scores: Partial<Record<ObjectionLabel, number>>; evidence: Array<[ObjectionLabel, number, number, number]>; byClassifier?: boolean }>): ObjectionDetector {
+  return {
+    detect(text: string): DetectionResult {
+      const s = results[text];
+      if (!s) throw new Error(`no scripted result for "${text}"`);
+      const scores = { price: 0, timing: 0, trust: 0, authority: 0, need: 0, competitor: 0, status_quo: 0, compliance: 0, none: 0, ...s.scores };
+      const evidence: CueEvidence[] = s.evidence.map(([label, start, end, weight]) => ({ label, start, end, weight, pattern: 'p', words: 'w' }));
+      return { label: s.label, confidence: s.byClassifier ? 0.7 : 0.9, margin: 2, scores, dismissed: [], evidence, language: 'en', normalisedText: text, ...(s.byClassifier ? { byClassifier: true } : {}) };
+    },
+  } as unknown as ObjectionDetector;
+}
+
+describe('ObjectionTracker: one card per objection while the hypothesis grows', () => {
+  function run(det: ObjectionDetector, steps: Array<[type: 'interim' | 'final', text: string]>) {
+    const tracker = new ObjectionTracker({ callId: 'call-2', detector: det, stability: { interimQuietMs: 0, interimAgreement: 1 }, now: () => 5 });
+    const events: ObjectionEvent[] = [];
+    for (const t of ['objection-raised', 'objection-updated', 'objection-withdrawn'] as const) tracker.on(t, (e) => events.push(e));
+    for (const [type, text] of steps) tracker.push(ev(type, 'u-grow', text));
+    return events;
+  }
+
+  it('"honestly that is more than" … "more than we pay today": one price card, no need card', () => {
+    const events = run(detector, [
+      ['interim', 'honestly that is'],
+      ['interim', 'honestly that is more'],
+      ['interim', 'honestly that is more than'],
+      ['interim', 'honestly that is more than we pay'],
+      ['final', 'honestly that is more than we pay today'],
+    ]);
+    expect(events.filter((e) => e.type === 'objection-raised').map((e) => e.objectionClass)).toEqual(['price']);
+    expect(events.every((e) => e.objectionClass === 'price' && e.objectionId === 'call-2:1')).toBe(true);
+    expect(events[events.length - 1].isFinal).toBe(true);
+  });
+
+  it('re-reads the same words as another class on the same card (previousClass set)', () => {
+    const det = scripted({
+      'that is more than': { label: 'need', scores: { need: 1.4 }, evidence: [['need', 2, 4, 1.4]] },
+      'that is more than we pay today': { label: 'price', scores: { need: 1.2, price: 4.6 }, evidence: [['need', 2, 4, 1.2], ['price', 3, 7, 4.6]] },
+    });
+    const events = run(det, [['interim', 'that is more than'], ['final', 'that is more than we pay today']]);
+    expect(events.map((e) => [e.type, e.objectionClass, e.previousClass, e.objectionId])).toEqual([
+      ['objection-raised', 'need', undefined, 'call-2:1'],
+      ['objection-updated', 'price', 'need', 'call-2:1'],
+    ]);
+  });
+
+  it('keeps a second card when the first class rests on other words than the new one', () => {
+    const det = scripted({
+      'we do not need it': { label: 'need', scores: { need: 2.4 }, evidence: [['need', 0, 4, 2.4]] },
+      'we do not need it and it costs too much': { label: 'price', scores: { need: 2.0, price: 3.0 }, evidence: [['need', 0, 4, 2.0], ['price', 6, 9, 3.0]] },
+    });
+    const events = run(det, [['interim', 'we do not need it'], ['final', 'we do not need it and it costs too much']]);
+    expect(events.map((e) => [e.type, e.objectionClass, e.objectionId])).toEqual([
+      ['objection-raised', 'need', 'call-2:1'],
+      ['objection-raised', 'price', 'call-2:2'],
+    ]);
+  });
+
+  it('raises no card from an interim that only the example classifier labels; the final may', () => {
+    const det = scripted({
+      'we are also looking at': { label: 'competitor', scores: {}, evidence: [], byClassifier: true },
+      'we are also looking at rotaking': { label: 'competitor', scores: {}, evidence: [], byClassifier: true },
+    });
+    const events = run(det, [['interim', 'we are also looking at'], ['final', 'we are also looking at rotaking']]);
+    expect(events.map((e) => [e.type, e.objectionClass, e.isFinal])).toEqual([['objection-raised', 'competitor', true]]);
   });
 });
