@@ -506,8 +506,8 @@ export const llmSchema = z.object({
     retrieveK: z.number().int().min(1).max(50).default(6),
     /** Facts shown on a card. */
     maxFacts: z.number().int().min(1).max(20).default(5),
-    /** Facts quoted in the extractive reply. */
-    replyFacts: z.number().int().min(1).max(10).default(4),
+    /** Facts quoted in the extractive reply, one claim-carrying sentence each (2 = a two-sentence reply). */
+    replyFacts: z.number().int().min(1).max(10).default(2),
     /** Calculator results shown. */
     maxCalculations: z.number().int().min(0).max(10).default(2),
     /** Retrieval score (0–1) below which a fact is not support; none left = "no verified answer". */

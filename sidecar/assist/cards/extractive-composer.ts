@@ -1,12 +1,16 @@
 import type { CustomerContextRecord, ObjectionClass, RetrievedFact } from '../ports.js';
 import { cardContext, type Card, type CardFact, type PlaybookMove } from './card.js';
 import { combineConfidence, isFlagged, retrievalConfidence } from './card-confidence.js';
+import { claimSentence } from './claim-sentence.js';
 
 /**
  * The extractive card: built at once from the detection, the retrieved facts, the playbook move and the
- * CRM context, with no language model. Its reply is the top supporting facts verbatim, each followed by
- * its id, so it can never state anything the knowledge base does not. With no fact at or above
- * `minFactScore` the card says there is no verified answer and offers the playbook's question.
+ * CRM context, with no language model. Its reply is short enough to read in the pause after a turn: the
+ * claim-carrying sentence (claim-sentence.ts) of each of the top `replyFacts` facts (default 2, so at most
+ * two sentences), verbatim, each followed by its id, so it can never state anything the knowledge base
+ * does not. The card still cites every fact it shows (`cited` = the shown facts, reply facts first): the
+ * agent expands them for the full text and source. With no fact at or above `minFactScore` the card says
+ * there is no verified answer and offers the playbook's question.
  */
 
 /** What the extractive composer needs about one objection. */
@@ -34,7 +38,7 @@ export interface ExtractiveInput {
 export interface ExtractiveOptions {
   /** Facts shown on the card. Default 5. */
   maxFacts: number;
-  /** Facts quoted in the extractive reply. Default 4. */
+  /** Facts quoted in the extractive reply, one sentence each. Default 2. */
   replyFacts: number;
   /** Calculator results shown. Default 2. */
   maxCalculations: number;
@@ -48,7 +52,7 @@ export interface ExtractiveOptions {
 
 export const DEFAULT_EXTRACTIVE_OPTIONS: ExtractiveOptions = {
   maxFacts: 5,
-  replyFacts: 4,
+  replyFacts: 2,
   maxCalculations: 2,
   minFactScore: 0.1,
   goodFactScore: 0.35,
@@ -97,13 +101,14 @@ export function composeExtractiveCard(input: ExtractiveInput, options: Partial<E
     seen.add(r.fact.id);
     return true;
   });
-  const facts = supporting.filter((r) => !r.fact.inputs).slice(0, o.maxFacts).map(toCardFact);
+  const shown = supporting.filter((r) => !r.fact.inputs).slice(0, o.maxFacts);
+  const facts = shown.map(toCardFact);
   const calculations = supporting.filter((r) => r.fact.inputs).slice(0, o.maxCalculations).map(toCardFact);
   const quoted = facts.slice(0, o.replyFacts);
   const noVerifiedAnswer = quoted.length === 0;
   const reply = noVerifiedAnswer
     ? [noVerifiedAnswerText(input.language), input.move?.question].filter(Boolean).join(' ')
-    : quoted.map((f) => `${quote(f.text)} [${f.id}]`).join(' ');
+    : quoted.map((f, i) => `${quote(claimSentence(f.text, String(shown[i].fact.language || input.language), input.utterance))} [${f.id}]`).join(' ');
   const confidence = combineConfidence({
     detection: input.detectionConfidence,
     retrieval: retrievalConfidence(facts.map((f) => f.score), o),
@@ -123,7 +128,7 @@ export function composeExtractiveCard(input: ExtractiveInput, options: Partial<E
     ...(input.context ? { context: cardContext(input.context) } : {}),
     reply,
     replySource: noVerifiedAnswer ? 'none' : 'extractive',
-    cited: quoted.map((f) => f.id),
+    cited: facts.map((f) => f.id),
     noVerifiedAnswer,
     confidence,
     flagged: isFlagged(confidence, o.flagBelow),

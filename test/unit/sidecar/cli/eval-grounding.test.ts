@@ -46,7 +46,10 @@ describe('modsvar eval grounding', () => {
     for (const l of lines) {
       expect(Object.keys(l)).toEqual(['id', 'reply', 'cited', 'confidence', 'flagged', 'removed']);
       expect(l.removed).toEqual([]);
-      for (const id of l.cited) expect(l.reply).toContain(`[${id}]`);
+      // the reply quotes the top two facts (one sentence each); cited lists every fact the card shows
+      expect([...l.reply.matchAll(/\[(F-\d+)\]/g)].map((m) => m[1])).toEqual(l.cited.slice(0, 2));
+      expect(l.cited.length).toBeGreaterThan(2);
+      expect(l.cited.length).toBeLessThanOrEqual(5);
     }
     expect(lines[2].cited).toContain('F-314');
   });

@@ -4,7 +4,8 @@ import { combineConfidence, groundingConfidence, retrievalConfidence } from '../
 import type { Card } from '../../../../../sidecar/assist/cards/card.js';
 import { composeExtractiveCard } from '../../../../../sidecar/assist/cards/extractive-composer.js';
 import type { Fact, RetrievalQuery, Retriever } from '../../../../../sidecar/assist/ports.js';
-import { F } from './nordtid-facts.js';
+import { GroundingGuard } from '../../../../../sidecar/assist/cards/grounding-guard.js';
+import { COMPETITORS, F } from './nordtid-facts.js';
 
 const calc: Fact = {
   id: 'C-ROI', text: 'With 260 employees the saving is about 1,234,000 DKK/year after the subscription.', source: 'roi.calc.yaml', location: '',
@@ -26,8 +27,9 @@ describe('composeExtractiveCard', () => {
     expect(card.status).toBe('extractive');
     expect(card.facts.map((f) => f.id)).toEqual(['F-101', 'F-112', 'F-114']);
     expect(card.calculations.map((f) => [f.id, f.inputs?.employees.from])).toEqual([['C-ROI', 'crm']]);
-    expect(card.reply).toBe(`${F.basis.text} [F-101] ${F.annual.text} [F-112]`);
-    expect(card.cited).toEqual(['F-101', 'F-112']);
+    expect(card.reply).toBe('Basis subscription (Basis): 39.00 DKK / 5.20 EUR per active employee per month, monthly or annual. [F-101] '
+      + 'Annual prepayment discount: 10% off subscription fees when the year is paid in advance. [F-112]');
+    expect(card.cited).toEqual(['F-101', 'F-112', 'F-114']);
     expect(card.replySource).toBe('extractive');
     expect(card.noVerifiedAnswer).toBe(false);
     expect(card.context).toEqual({ company: 'Fjordhotel A/S', contactName: 'Mette Lund', employees: 260, currentVendor: 'Excel', source: 'file' });
@@ -37,6 +39,24 @@ describe('composeExtractiveCard', () => {
     expect(card.flagged).toBe(false);
     expect(card.stages).toEqual({ asrAtMs: 100, detectedAtMs: 102, retrievedAtMs: 105 });
     expect(card.facts[0]).toEqual({ id: 'F-101', text: F.basis.text, source: 'price-list.csv', location: '', score: 0.5, internal: false });
+  });
+
+  it('keeps the reply to two claim-carrying sentences by default while citing every fact it shows', () => {
+    const card = composeExtractiveCard({
+      callId: 'c', objectionId: 'c:1', objectionClass: 'compliance', language: 'en', utterance: 'do you have a SOC 2 report and where is our data hosted', detectionConfidence: 0.9,
+      retrieved: [
+        { fact: F.noSoc2, score: 0.5 }, { fact: F.hosting, score: 0.45 }, { fact: F.iso27001, score: 0.4 },
+        { fact: F.isae, score: 0.3 }, { fact: F.noGermany, score: 0.25 }, { fact: F.dpa, score: 0.2 }, { fact: F.breach, score: 0.15 },
+      ],
+      asrAtMs: 0, detectedAtMs: 1,
+    });
+    expect(card.reply).toBe(`No SOC 2 report of any kind (neither Type I nor Type II). [F-310] ${F.hosting.text} [F-301]`);
+    expect(card.facts.map((f) => f.id)).toEqual(['F-310', 'F-301', 'F-305', 'F-306', 'F-303']);
+    expect(card.cited).toEqual(['F-310', 'F-301', 'F-305', 'F-306', 'F-303']);
+    const guard = new GroundingGuard([F.noSoc2, F.hosting, F.iso27001, F.isae, F.noGermany], { language: 'en', competitors: COMPETITORS, allowedNames: ['Nordtid'] });
+    const checked = guard.check(card.reply);
+    expect(checked.removed).toEqual([]);
+    expect(checked.cited).toEqual(['F-310', 'F-301']);
   });
 
   it('says there is no verified answer and offers the playbook question when nothing supports it', () => {
