@@ -107,7 +107,7 @@ export function compilePlaybook(pb: Playbook): { playbook: CompiledPlaybook; iss
       negationBefore,
       negationWindowTokens: pb.negation.windowTokens,
       examples: new ExampleModel(exampleRows),
-      classifier: new ExampleClassifier(classifierRows),
+      classifier: new ExampleClassifier(classifierRows, { charGram: env.compoundMinChars > 0 ? 4 : 0 }),
       source: pb,
     },
     issues,

@@ -1,7 +1,8 @@
 import type { ObjectionLabel } from '../ports.js';
 
 /**
- * A small multinomial logistic regression over word stems (unigrams and bigrams), trained at playbook
+ * A small multinomial logistic regression over word stems (unigrams, bigrams and, for compounding
+ * languages, letter 4-grams of longer stems), trained at playbook
  * load time on the playbook's example utterances (a few hundred per language: milliseconds). The
  * detector uses it as a fallback where no cue fires, so phrasing that the cue lists miss can still be
  * recognised when it resembles the examples. Training is deterministic (fixed order, fixed epochs).
@@ -10,22 +11,26 @@ export class ExampleClassifier {
   readonly #labels: ObjectionLabel[];
   readonly #weights = new Map<string, Float64Array>();
   readonly #trained: boolean;
+  readonly #charGram: number;
 
   /**
    * @param examples stem sequences with their label
-   * @param options epochs (default 60), learning rate (0.5), L2 penalty (0.001)
+   * @param options epochs (default 60), learning rate (0.5), L2 penalty (0.001), `charGram`: letter
+   *   n-grams of stems longer than n + 2 letters as extra features (4 suits compounding languages such as
+   *   Danish and German; default 0 = off)
    */
   constructor(
     examples: ReadonlyArray<{ label: ObjectionLabel; stems: readonly string[] }>,
-    options: { epochs?: number; learningRate?: number; l2?: number } = {},
+    options: { epochs?: number; learningRate?: number; l2?: number; charGram?: number } = {},
   ) {
+    this.#charGram = options.charGram ?? 0;
     this.#labels = [...new Set(examples.map((e) => e.label))].sort();
     this.#trained = this.#labels.length >= 2;
     if (!this.#trained) return;
     const epochs = options.epochs ?? 60;
     const lr = options.learningRate ?? 0.5;
     const l2 = options.l2 ?? 0.001;
-    const data = examples.map((e) => ({ f: features(e.stems), y: this.#labels.indexOf(e.label) }));
+    const data = examples.map((e) => ({ f: features(e.stems, this.#charGram), y: this.#labels.indexOf(e.label) }));
     const k = this.#labels.length;
     const z = new Float64Array(k);
     for (let ep = 0; ep < epochs; ep++) {
@@ -48,7 +53,7 @@ export class ExampleClassifier {
   predict(stems: readonly string[]): { label: ObjectionLabel; probability: number } | undefined {
     if (!this.#trained) return undefined;
     const z = new Float64Array(this.#labels.length);
-    this.#scores(features(stems), z, true);
+    this.#scores(features(stems, this.#charGram), z, true);
     let best = 0;
     for (let c = 1; c < z.length; c++) if (z[c] > z[best]) best = c;
     return { label: this.#labels[best], probability: z[best] };
@@ -78,9 +83,13 @@ export class ExampleClassifier {
   }
 }
 
-function features(stems: readonly string[]): string[] {
+/** Features of one utterance: bias, stem unigrams and bigrams, letter n-grams of longer stems (n = `charGram`, 0 = none). */
+function features(stems: readonly string[], charGram: number): string[] {
   const f = ['(bias)'];
   for (const s of stems) f.push(`u:${s}`);
   for (let i = 0; i + 1 < stems.length; i++) f.push(`b:${stems[i]}_${stems[i + 1]}`);
+  // Letter n-grams of longer stems (compounding languages): parts of compounds that no example spells the
+  // same way ("lønsystem" shares "løns", "syst" with "tidsregistreringssystemet").
+  if (charGram > 0) for (const s of stems) if (s.length > charGram + 2) for (let i = 0; i + charGram <= s.length; i++) f.push(`c:${s.slice(i, i + charGram)}`);
   return f;
 }

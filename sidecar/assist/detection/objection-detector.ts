@@ -34,7 +34,7 @@ export interface DetectionResult {
   language: string;
   /** Normalised text that was scored. */
   normalisedText: string;
-  /** True when no cue fired and the example classifier named the class (confidence ≤ 0.8). */
+  /** True when no cue was decisive and the example classifier named the class (confidence ≤ 0.8). */
   byClassifier?: boolean;
 }
 
@@ -49,8 +49,8 @@ export interface DetectorOptions {
   /** Example similarity (0–1) below which examples add nothing. Default 0.45. */
   exampleFloor?: number;
   /**
-   * Where no cue fires (neither an objection nor a `none` cue), the example classifier may name an
-   * objection class if its probability reaches this (0–1). Such detections get confidence
+   * Where the cues are not decisive (no objection class reaches `minScore`, the `none` score stays below
+   * 1 point), the example classifier may name an objection class if its probability reaches this (0–1). Such detections get confidence
    * 0.8 × probability, so they always show as below 0.80. Default 0.5; 1 turns the fallback off.
    */
   classifierMinProbability?: number;
@@ -72,6 +72,9 @@ export const DEFAULT_CALIBRATION: CalibrationParams = {
 
 /** The example classifier does not guess on shorter utterances (a few words without a cue are rarely an objection). */
 const CLASSIFIER_MIN_TOKENS = 4;
+
+/** The example classifier may not overrule a `none` score of this many points (a neutral question, a stall). */
+const FALLBACK_MAX_NONE_SCORE = 1.0;
 
 const EMPTY_SCORES = (): Record<ObjectionLabel, number> => ({
   price: 0, timing: 0, trust: 0, authority: 0, need: 0, competitor: 0, status_quo: 0, compliance: 0, none: 0,
@@ -169,7 +172,9 @@ export class ObjectionDetector {
       return this.#result(best, margin, scores, dismissed, evidence, pb.language, norm.text);
     }
     const margin = Math.max(scores.none, this.#minScore) - bestScore;
-    if (evidence.length === 0 && this.#classifierMin < 1 && tokens.length >= CLASSIFIER_MIN_TOKENS) {
+    // The fallback speaks where the cues say nothing decisive: no objection class reached minScore and no
+    // `none` cue of weight ≥ 1 fired (a stray topic word such as "budget" alone does not block it).
+    if (scores.none < FALLBACK_MAX_NONE_SCORE && this.#classifierMin < 1 && tokens.length >= CLASSIFIER_MIN_TOKENS) {
       const guess = pb.classifier.predict(tokens.map((t) => t.stem));
       if (guess && guess.label !== 'none' && guess.probability >= this.#classifierMin && !dismissed.includes(guess.label)) {
         const r = this.#result(guess.label, 0, scores, dismissed, evidence, pb.language, norm.text);

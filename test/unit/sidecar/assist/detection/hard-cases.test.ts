@@ -105,4 +105,18 @@ describe('example classifier fallback', () => {
     const off = new ObjectionDetector(playbooks, { classifierMinProbability: 1 });
     expect(off.detect('we are also looking at rotaking', 'en').label).toBe('none');
   });
+
+  it('also speaks where only a weak topic cue fired, but never over a none cue', () => {
+    const weak = detector.detect('that money would be better spent on more staff', 'en');
+    expect(weak.evidence.map((e) => e.label)).toEqual(['price']);
+    expect(weak.scores.price).toBeLessThan(1);
+    expect(weak.label).toBe('price');
+    expect(weak.byClassifier).toBe(true);
+    expect(weak.confidence).toBeLessThan(0.8);
+    const off = new ObjectionDetector(playbooks, { classifierMinProbability: 1 });
+    expect(off.detect('that money would be better spent on more staff', 'en').label).toBe('none');
+    const neutral = detector.detect('what would the enterprise plan cost for two hundred people', 'en');
+    expect(neutral.scores.none).toBeGreaterThanOrEqual(1);
+    expect([neutral.label, neutral.byClassifier]).toEqual(['none', undefined]);
+  });
 });
