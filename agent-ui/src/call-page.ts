@@ -84,8 +84,20 @@ export class CallPage {
         snap.summary.cardsShown = Math.max(snap.summary.cardsShown, 1);
         break;
       }
-      case 'ledger': this.#ledger.set(e.entry.objectionId, e.entry); this.#renderTimeline(); break;
-      case 'objection': snap.objections.push(e.objection); break;
+      case 'ledger':
+        if (snap.objections.find((o) => o.objectionId === e.entry.objectionId)?.state === 'withdrawn') break;
+        this.#ledger.set(e.entry.objectionId, e.entry);
+        this.#renderTimeline();
+        break;
+      case 'objection': {
+        // one entry per objection: an update takes the new class and words, a withdrawal leaves the timeline
+        const state = e.state ?? 'raised';
+        const i = snap.objections.findIndex((o) => o.objectionId === e.objection.objectionId);
+        if (i >= 0) snap.objections[i] = { ...e.objection, raisedMs: snap.objections[i].raisedMs, state };
+        else snap.objections.push({ ...e.objection, state });
+        if (state === 'withdrawn' && this.#ledger.delete(e.objection.objectionId)) this.#renderTimeline();
+        break;
+      }
       case 'health': this.#health.set(e.health.component, e.health); this.#renderHeader(); break;
       case 'call.participants': snap.participants = e.participants; this.#transcript!.setParticipants(e.participants); this.#renderHeader(); break;
       case 'call.customer': snap.customer = e.customer; this.#renderHeader(); break;

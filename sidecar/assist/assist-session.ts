@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CallCard, CallCustomer, CallEventInit, FeedbackKind, LedgerEntry } from '../calls/call-events.js';
-import { cardCreated, cardUpdated, customerResolved, healthChanged, ledgerChanged, objectionRaised } from '../calls/call-events.js';
+import { cardCreated, cardUpdated, customerResolved, healthChanged, ledgerChanged, objectionRaised, objectionUpdated, objectionWithdrawn } from '../calls/call-events.js';
+import type { ObjectionInfo } from '../calls/call-events.js';
 import { toCallCard } from '../calls/call-card.js';
 import type { Transcript, Utterance } from '../calls/transcript.js';
 import type { Card } from './cards/card.js';
@@ -160,27 +161,27 @@ export class AssistSession {
   }
 
   #raised(e: ObjectionEvent): void {
-    this.#publish(objectionRaised({
-      callId: this.callId,
-      objection: { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs },
-    }));
+    this.#publish(objectionRaised({ callId: this.callId, objection: objectionInfo(e) }));
     this.#ledger.raise({ objectionId: e.objectionId, objectionClass: e.objectionClass, language: e.language, text: e.text, startMs: e.startMs, endMs: e.endMs });
     this.#compose(e);
   }
 
   #updated(e: ObjectionEvent): void {
+    // `updated` (not a second `raised`): the wall counts one objection; the snapshot takes the new class and words.
+    this.#publish(objectionUpdated({ callId: this.callId, objection: objectionInfo(e), ...(e.previousClass && { previousClass: e.previousClass }) }));
     this.#ledger.update(e.objectionId, { objectionClass: e.objectionClass, text: e.text, endMs: e.endMs });
     if (!e.previousClass) return;
-    // A new class needs a new card (same id): cancel the old one's draft and compose again. No second
-    // `objection` event: the API counts those (one objection, one count); the card and ledger carry the class.
+    // A new class needs a new card (same id): cancel the old one's draft and compose again.
     this.#cards.get(e.objectionId)?.controller.abort();
     this.#compose(e);
   }
 
   #withdrawn(e: ObjectionEvent): void {
-    // The card stays on screen (the agent may have read it); its draft stops and the ledger drops it.
+    // The card stays on screen (the agent may have read it); its draft stops and the ledger drops it. The
+    // `withdrawn` event takes it out of the wall's raised and unanswered counts.
     this.#cards.get(e.objectionId)?.controller.abort();
     this.#ledger.withdraw(e.objectionId);
+    this.#publish(objectionWithdrawn({ callId: this.callId, objection: objectionInfo(e) }));
     this.#o.logger.debug({ objectionId: e.objectionId }, 'objection withdrawn');
   }
 
@@ -260,6 +261,11 @@ export class AssistSession {
       this.#o.logger.error({ err, type: event.type }, 'publishing a call event failed');
     }
   }
+}
+
+/** The API's view of a tracker event (`raisedMs` = the utterance start on the call's timeline). */
+function objectionInfo(e: ObjectionEvent): ObjectionInfo {
+  return { objectionId: e.objectionId, objectionClass: e.objectionClass, confidence: e.confidence, utteranceId: e.utteranceId, text: e.text, raisedMs: e.startMs };
 }
 
 function toCustomer(r: CustomerContextRecord, key: { phone?: string; aor?: string }): CallCustomer {

@@ -20,6 +20,7 @@ const obj = (properties: Record<string, object>, required: string[] = [], extra:
 const role = { type: 'string', enum: ['agent', 'customer', 'mixed', 'unknown'] };
 const objectionClass = { type: 'string', enum: [...OBJECTION_CLASSES] };
 const healthStatus = { type: 'string', enum: ['ok', 'degraded', 'down'] };
+const objectionState = { type: 'string', enum: ['raised', 'updated', 'withdrawn'] };
 const cardStatus = { type: 'string', enum: ['extractive', 'drafting', 'final', 'no_answer'] };
 
 /** Shared shapes, referenced as `#/definitions/<Name>`. */
@@ -58,7 +59,7 @@ export const callEventDefinitions = {
     state: { type: 'string', enum: ['raised', 'card_shown', 'answered', 'unanswered'] },
     raisedMs: num, cardShownMs: num, answeredMs: num, cardId: str,
   }, ['objectionId', 'objectionClass', 'state', 'raisedMs']),
-  Objection: obj({ objectionId: str, objectionClass, confidence: num, utteranceId: str, text: str, raisedMs: num },
+  Objection: obj({ objectionId: str, objectionClass, confidence: num, utteranceId: str, text: str, raisedMs: num, state: objectionState },
     ['objectionId', 'objectionClass', 'confidence', 'utteranceId', 'text', 'raisedMs']),
   Summary: obj({
     callId: str, state: { type: 'string', enum: ['active', 'held', 'ended'] }, startedAtMs: num, endedAtMs: num,
@@ -87,7 +88,7 @@ export const callEventSchemas: Record<CallEventType, object> = {
   'snapshot': event('snapshot', { call: ref('Snapshot') }, ['call']),
   'transcript.interim': event('transcript.interim', { segment: ref('Segment') }, ['segment']),
   'transcript.final': event('transcript.final', { segment: ref('Segment'), asrDelayMs: num }, ['segment']),
-  'objection': event('objection', { objection: ref('Objection') }, ['objection']),
+  'objection': event('objection', { objection: ref('Objection'), state: objectionState, previousClass: objectionClass }, ['objection']),
   'card.created': event('card.created', { card: ref('Card') }, ['card']),
   'card.updated': event('card.updated', { card: ref('Card') }, ['card']),
   'ledger': event('ledger', { entry: ref('LedgerEntry') }, ['entry']),

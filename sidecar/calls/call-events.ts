@@ -167,6 +167,16 @@ export interface LedgerEntry {
   cardId?: string;
 }
 
+/**
+ * Where an objection is in its life as the detector sees it (the `objection` event's `state`):
+ * - `raised`: first detected (counted once on the wall; its card follows);
+ * - `updated`: the same objection (same `objectionId`) re-judged on more words: its class (then
+ *   `previousClass` says the old one and a new card replaces the old), confidence or words changed;
+ * - `withdrawn`: the final transcript showed no objection after all: it no longer counts as raised or
+ *   unanswered (its card may stay on screen, the agent may have read it).
+ */
+export type ObjectionState = 'raised' | 'updated' | 'withdrawn';
+
 /** A detected objection (DESIGN.md "Objection"). */
 export interface ObjectionInfo {
   objectionId: string;
@@ -178,6 +188,8 @@ export interface ObjectionInfo {
   text: string;
   /** On the call's timeline, ms from call start. */
   raisedMs: number;
+  /** In a snapshot: the objection's latest state; absent = `raised`. */
+  state?: ObjectionState;
 }
 
 interface Base<T extends string> {
@@ -240,7 +252,16 @@ export interface TranscriptFinalEvent extends Base<'transcript.final'> {
   /** Delay from end of speech to this final, in ms, when measured. */
   asrDelayMs?: number;
 }
-export interface ObjectionEvent extends Base<'objection'> { objection: ObjectionInfo }
+/**
+ * An objection raised, re-judged or withdrawn; `objection` carries its current class, confidence and words.
+ * `state` absent = `raised` (producers written before the field). `previousClass` only on an `updated`
+ * event that changed the class.
+ */
+export interface ObjectionEvent extends Base<'objection'> {
+  objection: ObjectionInfo;
+  state?: ObjectionState;
+  previousClass?: ObjectionClass;
+}
 export interface CardCreatedEvent extends Base<'card.created'> { card: CallCard }
 export interface CardUpdatedEvent extends Base<'card.updated'> { card: CallCard }
 export interface LedgerEvent extends Base<'ledger'> { entry: LedgerEntry }
@@ -287,7 +308,10 @@ const make = <E extends CallEvent>(type: E['type']) =>
 /** Factories: `transcriptFinal({ callId, segment })` → an event ready for `registry.publish`. */
 export const transcriptInterim = make<TranscriptInterimEvent>('transcript.interim');
 export const transcriptFinal = make<TranscriptFinalEvent>('transcript.final');
-export const objectionRaised = make<ObjectionEvent>('objection');
+const objection = make<ObjectionEvent>('objection');
+export const objectionRaised = (init: Init<ObjectionEvent>): CallEventInit<ObjectionEvent> => objection({ ...init, state: 'raised' });
+export const objectionUpdated = (init: Init<ObjectionEvent>): CallEventInit<ObjectionEvent> => objection({ ...init, state: 'updated' });
+export const objectionWithdrawn = (init: Init<ObjectionEvent>): CallEventInit<ObjectionEvent> => objection({ ...init, state: 'withdrawn' });
 export const cardCreated = make<CardCreatedEvent>('card.created');
 export const cardUpdated = make<CardUpdatedEvent>('card.updated');
 export const ledgerChanged = make<LedgerEvent>('ledger');

@@ -42,7 +42,8 @@ export class CallView {
   customer?: CallCustomer;
   readonly #finals: TranscriptSegment[] = [];
   readonly #interims = new Map<string, TranscriptSegment>();
-  readonly #objections: ObjectionInfo[] = [];
+  /** By objectionId, in order raised; withdrawn ones kept (state `withdrawn`), not counted. */
+  readonly #objections = new Map<string, ObjectionInfo>();
   readonly #cards = new Map<string, CallCard>();
   readonly #ledger = new Map<string, LedgerEntry>();
   readonly #health = new Map<string, ComponentHealth>();
@@ -77,9 +78,15 @@ export class CallView {
         if (this.#finals.length > this.#options.maxUtterances) this.#finals.shift();
         break;
       }
-      case 'objection':
-        this.#objections.push(event.objection);
+      case 'objection': {
+        const state = event.state ?? 'raised';
+        const prev = this.#objections.get(event.objection.objectionId);
+        // an update or withdrawal keeps the time it was first raised
+        this.#objections.set(event.objection.objectionId, { ...event.objection, ...(prev && { raisedMs: prev.raisedMs }), state });
+        // a withdrawn objection leaves the ledger: it is neither open nor unanswered
+        if (state === 'withdrawn') this.#ledger.delete(event.objection.objectionId);
         break;
+      }
       case 'card.created':
       case 'card.updated': {
         const prev = this.#cards.get(event.card.cardId);
@@ -90,6 +97,7 @@ export class CallView {
         break;
       }
       case 'ledger':
+        if (this.#objections.get(event.entry.objectionId)?.state === 'withdrawn') break;
         this.#ledger.set(event.entry.objectionId, event.entry);
         break;
       case 'call.state':
@@ -128,7 +136,9 @@ export class CallView {
     const customerP = this.participants.find((p) => p.role === 'customer');
     const cards = [...this.#cards.values()];
     const ledger = [...this.#ledger.values()];
-    const raised = Math.max(ledger.length, this.#objections.length);
+    let live = 0;
+    for (const o of this.#objections.values()) if (o.state !== 'withdrawn') live++;
+    const raised = Math.max(ledger.length, live);
     const answered = ledger.filter((e) => e.state === 'answered').length;
     const unanswered = raised - answered;
     const flagged = cards.filter((c) => c.feedback?.kind === 'wrong' || c.removedCount > 0
@@ -175,7 +185,7 @@ export class CallView {
       ...(this.customer && { customer: this.customer }),
       transcript: [...this.#finals],
       interims: [...this.#interims.values()],
-      objections: [...this.#objections],
+      objections: [...this.#objections.values()],
       cards: [...this.#cards.values()].sort((a, b) => b.createdAtMs - a.createdAtMs),
       ledger: [...this.#ledger.values()].sort((a, b) => a.raisedMs - b.raisedMs),
       health: [...this.#health.values()],

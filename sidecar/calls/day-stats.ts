@@ -47,17 +47,25 @@ export class DayStats {
     this.#feedbackByClass = {};
   }
 
-  /** Counts a published event (objections, new cards, calls seen). */
+  /** Counts a published event (objections raised and not withdrawn, by their latest class; new cards; calls seen). */
   count(event: CallEvent): void {
     this.#roll(event.atMs);
     this.#calls.add(event.callId);
     if (event.type === 'objection') {
+      // raised: +1; re-classified: moved to the new class; withdrawn: no longer counted
       const c = event.objection.objectionClass;
-      this.#objections[c] = (this.#objections[c] ?? 0) + 1;
+      const state = event.state ?? 'raised';
+      if (state === 'raised') this.#add(c, 1);
+      else if (state === 'withdrawn') this.#add(c, -1);
+      else if (event.previousClass && event.previousClass !== c) { this.#add(event.previousClass, -1); this.#add(c, 1); }
     } else if (event.type === 'card.created') {
       const c = event.card.objectionClass;
       this.#cards[c] = (this.#cards[c] ?? 0) + 1;
     }
+  }
+
+  #add(cls: ObjectionClass, n: number): void {
+    this.#objections[cls] = Math.max(0, (this.#objections[cls] ?? 0) + n);
   }
 
   /** Counts feedback; a changed verdict on the same card moves the count instead of adding one. */

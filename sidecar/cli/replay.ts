@@ -179,7 +179,7 @@ export async function run(argv: string[]): Promise<number> {
   const printed = new Map<string, string>();
   let cards = 0;
   const onEvent = (e: CallEvent) => {
-    if (e.type === 'objection') objections.set(e.objection.objectionId, e.objection);
+    if (e.type === 'objection') objections.set(e.objection.objectionId, { ...e.objection, state: e.state ?? 'raised' });
     if (e.type === 'card.created' && args.json) cards++;
     if (args.json) { out(JSON.stringify(e)); return; }
     if (e.type !== 'card.created' && e.type !== 'card.updated') return;
@@ -201,7 +201,7 @@ export async function run(argv: string[]): Promise<number> {
       onServerError: (m) => process.stderr.write(`modsvar replay: the sidecar refused a message: ${m.code}: ${m.message}\n`),
     });
     const frames = Object.values(ended.framesReceived).reduce((s, n) => s + n, 0);
-    (args.json ? process.stderr : process.stdout).write(`call ${ended.callId} ended (${ended.reason}): ${objections.size} objection(s), ${cards} card(s)`
+    (args.json ? process.stderr : process.stdout).write(`call ${ended.callId} ended (${ended.reason}): ${[...objections.values()].filter((o) => o.state !== 'withdrawn').length} objection(s), ${cards} card(s)`
       + `${frames ? `, ${frames} audio frames` : ''}${ended.turnsReceived ? `, ${ended.turnsReceived} turns` : ''}\n`);
     return 0;
   } catch (err) {

@@ -84,7 +84,7 @@ describe('audio replay through the running sidecar', () => {
       .sort((x, y) => x.startMs - y.startMs)
       .map((s) => [s.role, s.text.toLowerCase().replace(/[.,]/g, '')]);
     expect(finals).toEqual([['agent', 'good morning'], ['customer', 'honestly that is more than we pay today']]);
-    const objections = events.filter((e) => e.type === 'objection').map((e) => (e as Extract<CallEvent, { type: 'objection' }>).objection);
+    const objections = events.filter((e) => e.type === 'objection' && e.state !== 'withdrawn').map((e) => (e as Extract<CallEvent, { type: 'objection' }>).objection);
     // The final utterance raises price. Interim hypotheses of the same utterance may raise an objection of
     // their own before it (measured: "honestly that is more than" reads as `need`): the detector's reading
     // of a partial sentence, so only their source is checked here.
@@ -98,6 +98,9 @@ describe('audio replay through the running sidecar', () => {
     const price = cards.find((c) => c.objectionId === last.objectionId);
     expect(price?.objectionClass).toBe('price');
     expect(price!.citations.length).toBeGreaterThan(0);
-    expect(sidecar.registry.get('replay-audio-1')!.summary()).toMatchObject({ state: 'ended', source: 'replay', objectionsRaised: objections.length });
+    // the wall counts each objection once (updates are the same one) and not the withdrawn
+    const withdrawn = new Set(events.flatMap((e) => (e.type === 'objection' && e.state === 'withdrawn' ? [e.objection.objectionId] : [])));
+    const counted = new Set(objections.map((o) => o.objectionId).filter((id) => !withdrawn.has(id)));
+    expect(sidecar.registry.get('replay-audio-1')!.summary()).toMatchObject({ state: 'ended', source: 'replay', objectionsRaised: counted.size });
   });
 });

@@ -9,7 +9,7 @@ import { playbookMoves } from '../../sidecar/assist/cards/playbook-moves.js';
 import { createObjectionDetector } from '../../sidecar/assist/detection/create-detector.js';
 import type { ObjectionClass } from '../../sidecar/assist/ports.js';
 import { createRetrieval, type RetrievalStack } from '../../sidecar/assist/retrieval/create-retrieval.js';
-import type { CallEvent } from '../../sidecar/calls/call-events.js';
+import type { CallEvent, ObjectionInfo } from '../../sidecar/calls/call-events.js';
 import { CallHub } from '../../sidecar/calls/call-hub.js';
 import { CallRegistry } from '../../sidecar/calls/call-registry.js';
 import { configSchema } from '../../sidecar/config/schema.js';
@@ -75,7 +75,10 @@ describe('A full call replayed yields the expected objections and cards in order
         ...turns.filter((t) => t.objection).map((t) => ({ turn: t.turn, objectionClass: t.label as ObjectionClass })),
         ...(KNOWN_EXTRA[name] ?? []),
       ].sort((a, b) => a.turn - b.turn);
-      const objections = events.filter((e) => e.type === 'objection').map((e) => e.objection);
+      // one entry per objection with its latest class; withdrawn ones do not count
+      const folded = new Map<string, { objection: ObjectionInfo; state: string }>();
+      for (const e of events) if (e.type === 'objection') folded.set(e.objection.objectionId, { objection: e.objection, state: e.state ?? 'raised' });
+      const objections = [...folded.values()].filter((o) => o.state !== 'withdrawn').map((o) => o.objection);
       expect(objections.map((o) => ({ turn: turnOf(o.text).turn, objectionClass: o.objectionClass }))).toEqual(expected);
       for (const o of objections) expect(turnOf(o.text).speaker).toBe('customer');
       expect(new Set(objections.map((o) => o.objectionId)).size).toBe(objections.length);

@@ -108,8 +108,10 @@ describe('SIPREC call through the CallHub: transcript, objection, card, ledger',
     expect(finals[1].startMs).toBeGreaterThan(finals[0].endMs);
 
     // the customer's words raise a price objection and a card citing verified facts; the agent's never
-    const objections = events.filter((e) => e.type === 'objection').map((e) => e.objection);
+    // one objection raised (later `updated` events re-judge the same one on the final words)
+    const objections = events.filter((e) => e.type === 'objection' && (e.state ?? 'raised') === 'raised').map((e) => e.type === 'objection' && e.objection).filter((o) => o !== false);
     expect(objections).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'objection' && e.objection.objectionId !== objections[0].objectionId)).toEqual([]);
     // raised from a stable interim hypothesis, before the customer finished the sentence
     expect(objections[0]).toMatchObject({ objectionClass: 'price', text: expect.stringMatching(/^that is too expensive/), raisedMs: finals[1].startMs });
     const cards = events.filter((e) => e.type === 'card.created').map((e) => e.card);

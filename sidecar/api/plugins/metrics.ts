@@ -86,7 +86,10 @@ export function createApiMetrics(calls: CallRegistry, processMetrics = true): Ap
     name: 'modsvar_card_stage_latency_ms', help: 'Card latency per stage (ms)', labelNames: ['stage'],
     buckets: LATENCY_BUCKETS_MS, registers: reg,
   });
-  const objections = new Counter({ name: 'modsvar_objections_total', help: 'Objections detected', labelNames: ['class'], registers: reg });
+  const objections = new Counter({ name: 'modsvar_objections_total', help: 'Objections raised (class when first raised)', labelNames: ['class'], registers: reg });
+  const objectionsWithdrawn = new Counter({
+    name: 'modsvar_objections_withdrawn_total', help: 'Objections withdrawn when the final transcript showed none', labelNames: ['class'], registers: reg,
+  });
   const cards = new Counter({ name: 'modsvar_cards_total', help: 'Cards shown', labelNames: ['class'], registers: reg });
   const cardsLow = new Counter({
     name: 'modsvar_cards_unverified_total', help: 'Cards that reached final/no_answer below 0.80 confidence', labelNames: ['class'], registers: reg,
@@ -110,7 +113,11 @@ export function createApiMetrics(calls: CallRegistry, processMetrics = true): Ap
   };
   const onEvent = (e: CallEvent) => {
     if (e.type === 'transcript.final' && e.asrDelayMs !== undefined) asrDelay.observe(e.asrDelayMs);
-    else if (e.type === 'objection') objections.inc({ class: e.objection.objectionClass });
+    else if (e.type === 'objection') {
+      const state = e.state ?? 'raised';
+      if (state === 'raised') objections.inc({ class: e.objection.objectionClass });
+      else if (state === 'withdrawn') objectionsWithdrawn.inc({ class: e.objection.objectionClass });
+    }
     else if (e.type === 'card.created') {
       const s = e.card.stages;
       cards.inc({ class: e.card.objectionClass });

@@ -45,6 +45,10 @@ describe('/metrics', () => {
       { label: '1', packetsReceived: 950, packetsLost: 50, jitterMs: 2 }, { label: '2', packetsReceived: 1000, packetsLost: 0, jitterMs: 1 }] } });
     r.publish({ type: 'transcript.final', callId: 'call-anna', asrDelayMs: 240, segment: { utteranceId: 'u', streamLabel: '1', role: 'customer', text: 'dyrt', startMs: 0, endMs: 1 } });
     r.publish({ type: 'objection', callId: 'call-anna', objection: { objectionId: 'obj-1', objectionClass: 'price', confidence: 0.9, utteranceId: 'u', text: 'dyrt', raisedMs: 1 } });
+    // an update is the same objection (not counted again); a withdrawn one is counted apart
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'updated', objection: { objectionId: 'obj-1', objectionClass: 'price', confidence: 0.95, utteranceId: 'u', text: 'for dyrt', raisedMs: 1 } });
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'raised', objection: { objectionId: 'obj-2', objectionClass: 'need', confidence: 0.9, utteranceId: 'u2', text: 'ikke brug', raisedMs: 5 } });
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'withdrawn', objection: { objectionId: 'obj-2', objectionClass: 'need', confidence: 0.3, utteranceId: 'u2', text: 'ikke brug for mere', raisedMs: 5 } });
     r.publish({ type: 'card.created', callId: 'call-anna', card: card() });
     const final = card({ status: 'final', confidence: 0.7, stages: { ...card().stages, draftFirstTextAtMs: 1_700_000_010_300, finalAtMs: 1_700_000_011_000 } });
     r.publish({ type: 'card.updated', callId: 'call-anna', card: final });
@@ -69,6 +73,8 @@ describe('/metrics', () => {
     expect(sample(m, 'modsvar_card_stage_latency_ms_sum{stage="final"}')).toBe(1010);
     expect(sample(m, 'modsvar_card_stage_latency_ms_sum{stage="draft_first_text"}')).toBe(300);
     expect(sample(m, 'modsvar_objections_total{class="price"}')).toBe(1);
+    expect(sample(m, 'modsvar_objections_total{class="need"}')).toBe(1);
+    expect(sample(m, 'modsvar_objections_withdrawn_total{class="need"}')).toBe(1);
     expect(sample(m, 'modsvar_cards_total{class="price"}')).toBe(1);
     expect(sample(m, 'modsvar_cards_unverified_total{class="price"}')).toBe(1);
     expect(sample(m, 'modsvar_card_feedback_total{class="price",kind="used"}')).toBe(1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { callEventSchema, callEventSchemas, serializeEvent } from '../../../../sidecar/calls/call-event-schema.js';
 import {
   CALL_EVENT_TYPES, callStateChanged, cardCreated, customerResolved, healthChanged, ledgerChanged, objectionRaised,
-  participantsChanged, transcriptFinal, transcriptInterim, type CallEvent,
+  objectionUpdated, objectionWithdrawn, participantsChanged, transcriptFinal, transcriptInterim, type CallEvent,
 } from '../../../../sidecar/calls/call-events.js';
 import { CallRegistry } from '../../../../sidecar/calls/call-registry.js';
 import { card } from '../api/api-fixture.js';
@@ -19,6 +19,9 @@ function publishedSample(): CallEvent[] {
     r.publish(transcriptInterim({ callId, atMs: t0 + 3, segment: { ...segment, text: 'Det er' } })),
     r.publish(transcriptFinal({ callId, atMs: t0 + 4, segment, asrDelayMs: 180 })),
     r.publish(objectionRaised({ callId, atMs: t0 + 5, objection: { objectionId: 'o1', objectionClass: 'price', confidence: 0.91, utteranceId: 'u1', text: 'Det er for dyrt', raisedMs: 2400 } })),
+    r.publish(objectionUpdated({ callId, atMs: t0 + 5, previousClass: 'price', objection: { objectionId: 'o1', objectionClass: 'timing', confidence: 0.8, utteranceId: 'u1', text: 'Det er for dyrt lige nu', raisedMs: 2400 } })),
+    r.publish(objectionRaised({ callId, atMs: t0 + 5, objection: { objectionId: 'o2', objectionClass: 'need', confidence: 0.7, utteranceId: 'u2', text: 'Vi har ikke brug for', raisedMs: 3000 } })),
+    r.publish(objectionWithdrawn({ callId, atMs: t0 + 5, objection: { objectionId: 'o2', objectionClass: 'need', confidence: 0.2, utteranceId: 'u2', text: 'Vi har ikke brug for mere end det', raisedMs: 3000 } })),
     r.publish(cardCreated({ callId, atMs: t0 + 6, card: card() })),
     r.publish(ledgerChanged({ callId, atMs: t0 + 7, entry: { objectionId: 'o1', objectionClass: 'price', state: 'card_shown', raisedMs: 2400, cardShownMs: 2420, cardId: 'card-1' } })),
     r.publish(healthChanged({ callId, atMs: t0 + 8, health: { component: 'media', status: 'degraded', detail: 'packet loss 4 %', streams: [{ label: '1', role: 'customer', packetsReceived: 960, packetsLost: 40, jitterMs: 3.5 }] } })),
@@ -34,6 +37,18 @@ describe('call event schema', () => {
     const events = publishedSample();
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(CALL_EVENT_TYPES.filter((t) => t !== 'card.updated')));
     for (const e of events) expect(JSON.parse(serializeEvent(e))).toEqual(JSON.parse(JSON.stringify(e)));
+  });
+
+  it('carries the objection state and the previous class, and folds them into the snapshot', () => {
+    const events = publishedSample();
+    const objections = events.filter((e) => e.type === 'objection').map((e) => JSON.parse(serializeEvent(e)));
+    expect(objections.map((o) => [o.state, o.objection.objectionId, o.objection.objectionClass, o.previousClass])).toEqual([
+      ['raised', 'o1', 'price', undefined], ['updated', 'o1', 'timing', 'price'], ['raised', 'o2', 'need', undefined], ['withdrawn', 'o2', 'need', undefined],
+    ]);
+    const snap = JSON.parse(serializeEvent(events.at(-1)!));
+    expect(snap.call.objections.map((o: { objectionId: string; objectionClass: string; state: string }) => [o.objectionId, o.objectionClass, o.state]))
+      .toEqual([['o1', 'timing', 'updated'], ['o2', 'need', 'withdrawn']]);
+    expect(snap.call.summary.objectionsRaised).toBe(1);
   });
 
   it('drops properties the schema does not name, so nothing unlisted reaches a client', () => {

@@ -182,11 +182,48 @@ describe('CallHub', () => {
     await call.end('replay-finished');
     expect(u.text).toContain('timing');
     const ev = events('c12');
-    const objections = ev.filter((e) => e.type === 'objection').map((e) => e.type === 'objection' && e.objection.objectionClass);
-    expect(objections).toEqual(['timing', 'price']);
+    const objections = ev.filter((e) => e.type === 'objection').map((e) => e.type === 'objection' && [e.state, e.objection.objectionId, e.objection.objectionClass, e.previousClass]);
+    expect(objections).toEqual([['raised', 'c12:1', 'timing', undefined], ['raised', 'c12:2', 'price', undefined], ['updated', 'c12:2', 'timing', 'price']]);
+    // the snapshot holds each objection once, with its latest class
+    expect(registry.snapshot('c12')!.call.objections.map((o) => [o.objectionId, o.objectionClass, o.state]))
+      .toEqual([['c12:1', 'timing', 'raised'], ['c12:2', 'timing', 'updated']]);
+    expect(registry.stats().objectionsByClass).toEqual({ timing: 2, price: 0 });
     const second = ev.filter((e) => (e.type === 'card.created' || e.type === 'card.updated') && e.card.cardId === 'c12:2').map((e) => 'card' in e && [e.type, e.card.objectionClass]);
     expect(second).toEqual([['card.created', 'price'], ['card.updated', 'timing']]);
     expect(registry.list('all').find((s) => s.callId === 'c12')!.objectionsRaised).toBe(2);
+  });
+
+  it('withdraws an objection the final shows was none: not raised, not unanswered, out of the ledger', async () => {
+    registry = new CallRegistry();
+    const zero = { price: 0, timing: 0, trust: 0, authority: 0, need: 0, competitor: 0, status_quo: 0, compliance: 0, none: 0 };
+    const scripted = {
+      detect: (text: string) => text.includes('kidding')
+        ? { label: 'none', confidence: 0.9, margin: 3, scores: { ...zero, none: 4 }, dismissed: ['price'], evidence: [], language: 'en', normalisedText: text }
+        : text.includes('timing')
+          ? { label: 'timing', confidence: 0.9, margin: 3, scores: { ...zero, timing: 4 }, dismissed: [], evidence: [], language: 'en', normalisedText: text }
+          : { label: 'price', confidence: 0.9, margin: 3, scores: { ...zero, price: 4 }, dismissed: [], evidence: [], language: 'en', normalisedText: text },
+    } as unknown as typeof detector;
+    hub = new CallHub({ registry, assist: { detector: scripted, composer: fakeComposer() }, defaultLanguage: 'en', logger: captureLogger().logger });
+    const call = hub.startCall({ callId: 'c13', participants: PARTICIPANTS, streams: STREAMS, source: 'transcript' });
+    call.addTranscriptTurn({ role: 'customer', text: 'the timing is wrong for us', startMs: 1000, endMs: 3000 });
+    call.transcript.interim({ streamLabel: '2', role: 'customer', roleGuessed: false, text: 'the price is', words: [], startMs: 5000, endMs: 5600, confidence: 1, language: 'en' });
+    call.transcript.interim({ streamLabel: '2', role: 'customer', roleGuessed: false, text: 'the price is too high', words: [], startMs: 5000, endMs: 6000, confidence: 1, language: 'en' });
+    await new Promise((r) => setTimeout(r, 5));
+    const live = () => registry.list('live').find((s) => s.callId === 'c13')!;
+    expect([live().objectionsRaised, live().objectionsUnanswered]).toEqual([2, 2]);
+    call.transcript.final({ streamLabel: '2', role: 'customer', roleGuessed: false, text: 'the price is too high, just kidding', words: [], startMs: 5000, endMs: 7000, confidence: 1, language: 'en' });
+    await new Promise((r) => setTimeout(r, 5));
+    const ev = events('c13');
+    expect(ev.filter((e) => e.type === 'objection').map((e) => e.type === 'objection' && [e.state, e.objection.objectionId, e.objection.objectionClass]))
+      .toEqual([['raised', 'c13:1', 'timing'], ['raised', 'c13:2', 'price'], ['withdrawn', 'c13:2', 'price']]);
+    expect([live().objectionsRaised, live().objectionsUnanswered]).toEqual([1, 1]);
+    const snap = registry.snapshot('c13')!.call;
+    expect(snap.objections.map((o) => [o.objectionId, o.state])).toEqual([['c13:1', 'raised'], ['c13:2', 'withdrawn']]);
+    expect(snap.ledger.map((l) => l.objectionId)).toEqual(['c13:1']);
+    expect(registry.stats().objectionsByClass).toEqual({ timing: 1, price: 0 });
+    await call.end('replay-finished');
+    const ended = registry.list('all').find((s) => s.callId === 'c13')!;
+    expect([ended.objectionsRaised, ended.objectionsUnanswered]).toEqual([1, 1]);
   });
 
   it('never holds a card back for a CRM lookup still running', async () => {

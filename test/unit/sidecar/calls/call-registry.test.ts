@@ -67,6 +67,31 @@ describe('CallRegistry', () => {
     r.close();
   });
 
+  it('folds objection states: an update re-classes the snapshot\'s objection, a withdrawal leaves the counts and the ledger', () => {
+    const r = new CallRegistry({ alertUnanswered: 2 });
+    seedCalls(r);
+    const obj = (id: string, objectionClass: 'price' | 'timing', raisedMs = 100) => ({ objectionId: id, objectionClass, confidence: 0.9, utteranceId: 'u', text: 't', raisedMs });
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'raised', objection: obj('o1', 'price') });
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'raised', objection: obj('o2', 'price', 500) });
+    r.publish({ type: 'ledger', callId: 'call-anna', entry: { objectionId: 'o1', objectionClass: 'price', state: 'card_shown', raisedMs: 100 } });
+    r.publish({ type: 'ledger', callId: 'call-anna', entry: { objectionId: 'o2', objectionClass: 'price', state: 'card_shown', raisedMs: 500 } });
+    const row = () => r.list('live').find((x) => x.callId === 'call-anna')!;
+    expect([row().objectionsRaised, row().objectionsUnanswered, row().alerts]).toEqual([2, 2, ['unanswered']]);
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'updated', previousClass: 'price', objection: { ...obj('o1', 'timing', 900), text: 't more' } });
+    r.publish({ type: 'objection', callId: 'call-anna', state: 'withdrawn', objection: obj('o2', 'price', 500) });
+    // a late ledger entry for the withdrawn objection does not bring it back
+    r.publish({ type: 'ledger', callId: 'call-anna', entry: { objectionId: 'o2', objectionClass: 'price', state: 'unanswered', raisedMs: 500 } });
+    expect([row().objectionsRaised, row().objectionsUnanswered, row().alerts]).toEqual([1, 1, []]);
+    const snap = r.snapshot('call-anna')!.call;
+    expect(snap.objections).toEqual([
+      { objectionId: 'o1', objectionClass: 'timing', confidence: 0.9, utteranceId: 'u', text: 't more', raisedMs: 100, state: 'updated' },
+      { objectionId: 'o2', objectionClass: 'price', confidence: 0.9, utteranceId: 'u', text: 't', raisedMs: 500, state: 'withdrawn' },
+    ]);
+    expect(snap.ledger.map((l) => l.objectionId)).toEqual(['o1']);
+    expect(r.stats().objectionsByClass).toEqual({ price: 0, timing: 1 });
+    r.close();
+  });
+
   it('announces calls on the wall and removes them at hang-up, with wall sequence numbers for resume', () => {
     const r = new CallRegistry();
     const wall: WallEvent[] = [];
