@@ -6,7 +6,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: `${K}${string}`, p
   const [name, ...classes] = tag.split('.');
   const el = document.createElement(name as K);
   if (classes.length) el.className = classes.join(' ');
-  if (props && (typeof props !== 'object' || props instanceof Node)) children.unshift(props as Child);
+  // A number or string in the props slot is the first child, 0 and '' included (`h('span', count)` shows 0).
+  if (typeof props === 'number' || typeof props === 'string' || props instanceof Node) children.unshift(props);
   else if (props) {
     for (const [k, v] of Object.entries(props as Props)) {
       if (v === undefined || v === null || v === false) continue;

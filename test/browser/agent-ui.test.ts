@@ -151,6 +151,8 @@ describe.skipIf(!CHROMIUM)('agent UI and supervisor wall in Chromium', () => {
     expect(await row.getAttribute('class')).toContain('alert');
     expect(await page.locator(`[data-call-id="${boCall.callId}"]`).getAttribute('class')).toContain('alert');
     expect((await page.locator(`[data-call-id="${carlaCall.callId}"]`).getAttribute('class')) ?? '').not.toContain('alert');
+    // no unanswered objection shows as 0, not as a blank cell
+    expect(await page.locator(`[data-call-id="${carlaCall.callId}"] [data-testid=unanswered]`).textContent()).toBe('0');
     await page.locator('[data-testid=stats] .kpi-v').first().waitFor();
     expect(await page.locator('[data-testid=stats]').textContent()).toContain('Wrong 17 % (1)');
 
