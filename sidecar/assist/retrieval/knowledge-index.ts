@@ -4,7 +4,7 @@
  * folder (`<folder>.modsvar-index/` unless configured) with a manifest:
  *
  * ```json
- * {"version":1,"embedder":{"name":"local-hash-v1…","dimension":2048},"nextLabel":158,
+ * {"version":1,"embedder":{"name":"local-hash-v2…","dimension":2048},"nextLabel":158,
  *  "files":{"faq.md":{"hash":"<sha256>","labels":[12,13,…]}},
  *  "passages":[{"label":12,"factId":"F-401","file":"faq.md","text":"…","language":"da"}]}
  * ```

@@ -7,14 +7,16 @@
 import type { Analysis } from './text-analyzer.js';
 
 /** Feature weights inside BM25: a concept counts more than one word, as it is the only bridge between languages. */
-export const LEXICAL_WEIGHTS = { stem: 1, number: 1.5, concept: 1.6, joined: 1 };
+export const LEXICAL_WEIGHTS = { stem: 1, number: 1.5, concept: 1.6, joined: 1, otherLanguageStem: 1 };
 const WEIGHT = LEXICAL_WEIGHTS;
 const K1 = 1.2;
 const B = 0.75;
 
 /**
- * Turns an analysis into weighted terms. Joined word pairs (`shift nest` → `shiftnest`) are used on
- * the query side only (`query: true`), where ASR splits names; a passage spells its names whole.
+ * Turns an analysis into weighted terms. Joined word pairs (`shift nest` → `shiftnest`) and the stems
+ * of each word in the two other languages are used on the query side only (`query: true`): ASR splits
+ * names, and callers mix languages ("vores timeline er presset", an English product name in a Danish
+ * sentence), while a passage is stemmed in its own language.
  */
 export function analysisTerms(a: Analysis, options: { query?: boolean } = {}): Map<string, number> {
   const terms = new Map<string, number>();
@@ -23,6 +25,7 @@ export function analysisTerms(a: Analysis, options: { query?: boolean } = {}): M
   for (const n of a.numbers) add(`n:${n}`, WEIGHT.number);
   for (const [c, w] of a.concepts) add(`c:${c}`, WEIGHT.concept * w);
   if (options.query) for (const j of a.joined) add(`w:${j}`, WEIGHT.joined);
+  if (options.query) for (const s of a.altStems) if (!terms.has(`w:${s}`)) add(`w:${s}`, WEIGHT.otherLanguageStem);
   return terms;
 }
 

@@ -54,7 +54,7 @@ export class LocalEmbedder implements Embedder {
     if (!Number.isInteger(this.dimension) || this.dimension < 64) throw new TypeError('dimension must be an integer ≥ 64');
     this.terms = options.terms;
     const version = createHash('sha1').update(JSON.stringify(FEATURE_WEIGHTS)).digest('hex').slice(0, 4);
-    this.name = `local-hash-v1.${version}+terms.${options.terms.hash}`;
+    this.name = `local-hash-v2.${version}+terms.${options.terms.hash}`;
   }
 
   /** Embeds texts; `languages[i]` (optional) is the known language of `texts[i]`. Never throws for text input. */

@@ -4,6 +4,8 @@
  * base writes digits. Handles units, teens, tens (incl. Danish vigesimal `halvtreds`, `tres`, `firs`
  * and the reversed `ni og halvtreds` / `neunundfünfzig`), hundreds, thousands, "eleven hundred",
  * `and`/`og`/`und` joints, and digit-by-digit sequences such as "two seven seven oh one" (27001).
+ * A weak word ("a", "to", "en") starts a digit sequence only when three or more digits follow one
+ * another, so "a three country rollout" and "up to five hundred" keep their article or preposition.
  * Weak on ordinals, fractions ("halvanden"), and on years read as pairs ("twenty sixteen" → 2016 only
  * for 19xx/20xx pairs).
  */
@@ -83,6 +85,9 @@ export function numberWordsToDigits(tokens: string[]): string[] {
     const run = tokens.slice(start, i).filter((w) => !JOINT.has(w));
     const weakAlone = run.every((w) => WEAK.has(w));
     if (weakAlone) { out.push(tokens[start]); i = start + 1; continue; }
+    // an article or a weak word before one other digit is a word ("a three country rollout", "up to five
+    // hundred", Danish "to tre"): digit-by-digit reading needs a code of three or more digits
+    if (WEAK.has(tokens[start]) && digitsSeq.length === 2) { out.push(tokens[start]); i = start + 1; continue; }
     out.push(String(total + current));
   }
   return out;

@@ -35,6 +35,8 @@ export interface Analysis {
   concepts: Map<string, number>;
   /** Adjacent word pairs joined (`shift nest` → `shiftnest`), for names that ASR splits. */
   joined: string[];
+  /** Stems of the content words in the two other languages, where they differ (loanwords, names, code-switching). */
+  altStems: string[];
 }
 
 /** Normalises a number token: `39.00` → `39`, `4.50` → `4.5`, `1,500` / `1.500` → `1500`, `13,56` → `13.56`. */
@@ -74,13 +76,23 @@ export function analyse(text: string, terms: TermMap, language?: Language | stri
   const numbers: string[] = [];
   const concepts = new Map<string, number>();
   const joined: string[] = [];
+  const altStems: string[] = [];
   const addConcepts = (list: readonly string[] | undefined, w: number) => {
     for (const c of list ?? []) concepts.set(c, Math.max(concepts.get(c) ?? 0, w));
   };
+  // words inside a matched phrase take the phrase's concept, not their own ("beim kunden" is about
+  // field staff, not about customers)
+  let coveredUntil = -1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
     // phrases first (longest), then the word itself
-    for (let n = Math.min(terms.maxPhraseWords, tokens.length - i); n >= 2; n--) addConcepts(terms.lookup(tokens.slice(i, i + n).join(' ')), 1);
+    for (let n = Math.min(terms.maxPhraseWords, tokens.length - i); n >= 2; n--) {
+      const hit = terms.lookup(tokens.slice(i, i + n).join(' '));
+      if (!hit) continue;
+      addConcepts(hit, 1);
+      coveredUntil = Math.max(coveredUntil, i + n - 1);
+      break;
+    }
     if (/^\d/.test(tok)) {
       numbers.push(tok);
       stems.push(tok);
@@ -91,6 +103,12 @@ export function analyse(text: string, terms: TermMap, language?: Language | stri
     if (next && !/^\d/.test(next) && !STOP.has(next) && tok.length >= 3 && next.length >= 3) joined.push(tok + next);
     const s = stem(tok, lang);
     stems.push(s);
+    for (const l of ['da', 'de', 'en'] as const) {
+      if (l === lang) continue;
+      const o = stem(tok, l);
+      if (o !== s && !altStems.includes(o)) altStems.push(o);
+    }
+    if (i <= coveredUntil) continue;
     const direct = terms.lookup(tok) ?? terms.lookup(s);
     if (direct) addConcepts(direct, 1);
     else if (tok.length >= 7) {
@@ -108,5 +126,5 @@ export function analyse(text: string, terms: TermMap, language?: Language | stri
       for (let n = Math.min(terms.maxPhraseWords, raw.length - i); n >= 2; n--) addConcepts(terms.lookup(raw.slice(i, i + n).join(' ')), 1);
     }
   }
-  return { language: lang, stems, numbers, concepts, joined };
+  return { language: lang, stems, numbers, concepts, joined, altStems };
 }

@@ -20,7 +20,7 @@ describe('LocalEmbedder', () => {
 
   it('names itself by version and term-map hash, so a changed map rebuilds the index', () => {
     const other = new LocalEmbedder({ terms: buildTermMap({ price: ['price', 'pris'] }), dimension: 1024 });
-    expect(e.name).toMatch(/^local-hash-v1\.[0-9a-f]{4}\+terms\.[0-9a-f]{8}$/);
+    expect(e.name).toMatch(/^local-hash-v2\.[0-9a-f]{4}\+terms\.[0-9a-f]{8}$/);
     expect(other.name).not.toBe(e.name);
   });
 

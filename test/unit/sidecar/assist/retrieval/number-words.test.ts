@@ -38,3 +38,18 @@ describe('numberWordsToDigits on years and Danish compounds', () => {
     expect(n('fireogtyve timer')).toBe('24 timer');
   });
 });
+
+describe('numberWordsToDigits on articles and prepositions before a number', () => {
+  it('keeps "a", "to", "en" as words unless a code of three or more digits follows', () => {
+    expect(n('a three country rollout')).toBe('a 3 country rollout');
+    expect(n('up to five hundred employees')).toBe('up to 500 employees');
+    expect(n('going to three sites')).toBe('going to 3 sites');
+    expect(n('a two year contract')).toBe('a 2 year contract');
+    expect(n('ein drei monate')).toBe('ein 3 monate');
+    // still numbers: an article before hundred, a Danish "to hundrede", and spoken codes
+    expect(n('a hundred people')).toBe('100 people');
+    expect(n('vi har to hundrede')).toBe('vi har 200');
+    expect(n('isae tre fire nul to')).toBe('isae 3402');
+    expect(n('to seven seven oh one')).toBe('27701');
+  });
+});

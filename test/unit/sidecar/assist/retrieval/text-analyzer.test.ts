@@ -47,3 +47,33 @@ describe('ASR spellings', () => {
     expect(analyse('isae tre fire nul to', terms, 'da').numbers).toEqual(['3402']);
   });
 });
+
+describe('phrase senses and mixed languages', () => {
+  const small = buildTermMap({
+    field_staff: ['beim kunden', 'on the road'],
+    customers: ['kunden', 'customers'],
+    onboarding: ['go live', 'rollout'],
+    hosting: ['servers'],
+  }, stemAll);
+
+  it('gives the words of a matched phrase the phrase\'s concept only', () => {
+    const a = analyse('die monteure sind beim kunden', small, 'de');
+    expect([...a.concepts.keys()]).toEqual(['field_staff']);
+    expect(a.stems).toContain('kund'); // the words still count as words
+    const b = analyse('unsere kunden sind zufrieden', small, 'de');
+    expect([...b.concepts.keys()]).toEqual(['customers']);
+    // "live" alone is not "go live"
+    expect([...analyse('data has to live on our servers', small, 'en').concepts.keys()]).toEqual(['hosting']);
+    expect([...analyse('we go live in may', small, 'en').concepts.keys()]).toEqual(['onboarding']);
+  });
+
+  it('keeps the stems of each content word in the two other languages, for loanwords and names', () => {
+    // Danish stemming cuts the English loanword and the product name; an English fact says "quarter", "Vagtbasen"
+    const a = analyse('vagtbasen er presset det her quarter', small, 'da');
+    expect(a.stems).toEqual(['vagtbas', 'pres', 'her', 'quart']);
+    expect(a.altStems).toEqual(['vagtbasen', 'presset', 'quarter']);
+    // nothing is repeated, and stop words and numbers add nothing
+    expect(new Set(a.altStems).size).toBe(a.altStems.length);
+    expect(analyse('og 59', small, 'da').altStems).toEqual([]);
+  });
+});
