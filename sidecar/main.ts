@@ -113,6 +113,7 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     try {
       api = await startApiServer({
         config: config.api, registry, hub, retriever: assist.retriever, logger: logger.child({ component: 'api' }), env,
+        metricsSources: { asrDecodePool: () => asr.segmentedStats() },
         readiness: {
           drachtio: () => ({ ok: sip.connected, detail: sip.connected ? 'connected' : `not connected to ${config.drachtio.host}:${config.drachtio.port}` }),
           // ASR switched off on purpose is a ready deployment (calls show without transcripts); `auto` finding nothing is not

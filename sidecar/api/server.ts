@@ -36,7 +36,7 @@ import type { TokenVerifier } from './auth/principal.js';
 import { staticTokenVerifier } from './auth/static-tokens.js';
 import authPlugin from './plugins/auth.js';
 import healthPlugin, { type ReadinessCheck } from './plugins/health.js';
-import metricsPlugin, { createApiMetrics } from './plugins/metrics.js';
+import metricsPlugin, { createApiMetrics, type MetricsSources } from './plugins/metrics.js';
 import uiPlugin from './plugins/ui.js';
 import callRoutes from './routes/calls.js';
 import ingressRoutes from './routes/ingress.js';
@@ -66,6 +66,8 @@ export interface ApiServerOptions {
   heartbeatMs?: number;
   /** Node process metrics in /metrics. Default true. */
   processMetrics?: boolean;
+  /** Figures of other components that /metrics reads at scrape time (e.g. the ASR decode pool). */
+  metricsSources?: MetricsSources;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   });
   await app.register(websocket, { options: { maxPayload: 4096 } });
 
-  const metrics = createApiMetrics(registry, options.processMetrics ?? true);
+  const metrics = createApiMetrics(registry, options.processMetrics ?? true, options.metricsSources);
   await app.register(sessionRoutes, { loginPerMinute: config.rateLimit.loginPerMinute, secureCookie: config.secureCookie });
   await app.register(callRoutes, { registry });
   await app.register(socketRoutes, {

@@ -21,6 +21,7 @@ import { scriptedSpeech, startDeepgramServer, type DeepgramTestServer } from '..
 const { WaveFile } = wavefilePkg;
 const VOCAB = ['honestly', 'that', 'is', 'more', 'than', 'we', 'pay', 'today', 'good', 'morning'];
 const INGEST = 'replay-e2e-ingest-token-0123';
+const MON = 'replay-e2e-monitor-token-4567';
 const KB_DIR = new URL('../fixtures/kb', import.meta.url).pathname;
 
 let dg: DeepgramTestServer;
@@ -37,12 +38,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'modsvar-replay-e2e-'));
   const config = configSchema.parse({
     drachtio: { port: 1 },
-    api: { host: '127.0.0.1', port: 0, tokens: [{ tokenEnv: 'E2E_INGEST', role: 'ingest' }] },
+    api: { host: '127.0.0.1', port: 0, tokens: [{ tokenEnv: 'E2E_INGEST', role: 'ingest' }, { tokenEnv: 'E2E_MON', role: 'monitor' }] },
     asr: { provider: 'deepgram', vad: { enabled: false }, finishTimeoutMs: 2000, deepgram: { baseUrl: dg.url } },
     kb: { dir: KB_DIR, indexDir: join(dir, 'index') },
     log: { level: 'silent' },
   });
-  sidecar = await startSidecar({ config, logger: silentLogger(), env: { E2E_INGEST: INGEST, MODSVAR_ASR__DEEPGRAM__API_KEY: 'e2e-key', DEEPGRAM_API_KEY: 'e2e-key' } });
+  sidecar = await startSidecar({ config, logger: silentLogger(), env: { E2E_INGEST: INGEST, E2E_MON: MON, MODSVAR_ASR__DEEPGRAM__API_KEY: 'e2e-key', DEEPGRAM_API_KEY: 'e2e-key' } });
 });
 afterAll(async () => {
   await sidecar?.stop(3000);
@@ -102,5 +103,13 @@ describe('audio replay through the running sidecar', () => {
     const withdrawn = new Set(events.flatMap((e) => (e.type === 'objection' && e.state === 'withdrawn' ? [e.objection.objectionId] : [])));
     const counted = new Set(objections.map((o) => o.objectionId).filter((id) => !withdrawn.has(id)));
     expect(sidecar.registry.get('replay-audio-1')!.summary()).toMatchObject({ state: 'ended', source: 'replay', objectionsRaised: counted.size });
+  });
+
+  it('hands the ASR decode pool figures to /metrics through the composition root (none with Deepgram)', async () => {
+    const res = await sidecar.api!.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${MON}` } });
+    expect(res.statusCode).toBe(200);
+    const line = (name: string) => res.body.split('\n').find((l) => l.startsWith(`${name} `));
+    expect(line('modsvar_asr_decode_workers')).toBe('modsvar_asr_decode_workers 0');
+    expect(line('modsvar_asr_decode_saturated')).toBe('modsvar_asr_decode_saturated 0');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * `GET /metrics` in the Prometheus text format (prom-client, https://github.com/siimots/prom-client),
  * for the `monitor` and `supervisor` roles. Figures come from the call registry's observer and, for
- * gauges, from the live calls at scrape time. Each app has its own prom-client Registry.
+ * gauges, from the live calls at scrape time; components outside the API (the ASR decode pool) through
+ * {@link MetricsSources} readers, also at scrape time. Each app has its own prom-client Registry.
  *
  * Card latency per stage (ms, from the card's stage timestamps): `detect` (ASR event → objection),
  * `retrieve` (objection → facts), `extractive` (ASR event → first card pushed: the 20 ms budget),
@@ -11,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallRegistry } from '../../calls/call-registry.js';
 import type { CallCard, CallEvent } from '../../calls/call-events.js';
+import { registerDecodePoolMetrics, type DecodePoolStatsReader } from './decode-pool-metrics.js';
 
 const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
@@ -22,10 +24,23 @@ export interface ApiMetrics {
   detach(): void;
 }
 
-/** Builds the metrics and subscribes them to the call registry's observer. `processMetrics`: Node process metrics too. */
-export function createApiMetrics(calls: CallRegistry, processMetrics = true): ApiMetrics {
+/**
+ * Figures from components outside the API, read at scrape time. The composition root passes readers
+ * (e.g. `() => asr.segmentedStats()`), so the API knows no component, only the shape of its figures.
+ */
+export interface MetricsSources {
+  /** The sherpa-onnx segmented decode pool (`AsrService.segmentedStats()`); see decode-pool-metrics.ts. */
+  asrDecodePool?: DecodePoolStatsReader;
+}
+
+/**
+ * Builds the metrics and subscribes them to the call registry's observer. `processMetrics`: Node process
+ * metrics too; `sources`: further figures read at scrape time.
+ */
+export function createApiMetrics(calls: CallRegistry, processMetrics = true, sources: MetricsSources = {}): ApiMetrics {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'modsvar_' });
+  if (sources.asrDecodePool) registerDecodePoolMetrics(registry, sources.asrDecodePool);
   const reg = [registry];
   new Gauge({
     name: 'modsvar_calls_active', help: 'Live calls', registers: reg,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DecodePoolStats } from '../../../../media/asr/decode-pool.js';
 import type { Retriever } from '../../../../sidecar/assist/ports.js';
 import { auth, buildFixture, card, seedCalls, TOKENS, type Fixture } from './api-fixture.js';
 
@@ -78,6 +79,66 @@ describe('/metrics', () => {
     expect(sample(m, 'modsvar_cards_total{class="price"}')).toBe(1);
     expect(sample(m, 'modsvar_cards_unverified_total{class="price"}')).toBe(1);
     expect(sample(m, 'modsvar_card_feedback_total{class="price",kind="used"}')).toBe(1);
+  });
+
+  it('exports the segmented ASR decode pool as read at scrape time, and zero gauges when no pool runs', async () => {
+    const stats: DecodePoolStats = {
+      workers: 2, busyWorkers: 2, queuedFinals: 3, queuedInterims: 5, finalsDecoded: 40, interimsDecoded: 120, interimsCancelled: 7,
+      jobsFailed: 1, decodeMsTotal: 9000, audioMsDecoded: 60000, lastQueueWaitMs: 180, maxQueueWaitMs: 950,
+      saturated: true, interimIntervalFactor: 2, effectiveInterimIntervalMs: 1000, saturationEpisodes: 1, maxInterimIntervalFactor: 4,
+    };
+    let current: DecodePoolStats | undefined = stats;
+    fx = await buildFixture({ metricsSources: { asrDecodePool: () => current } });
+    const scrape = async () => (await fx!.app.inject({ url: '/metrics', headers: auth(TOKENS.mon) })).body;
+    let m = await scrape();
+    expect(sample(m, 'modsvar_asr_decode_workers')).toBe(2);
+    expect(sample(m, 'modsvar_asr_decode_workers_busy')).toBe(2);
+    expect(sample(m, 'modsvar_asr_decode_queue{kind="final"}')).toBe(3);
+    expect(sample(m, 'modsvar_asr_decode_queue{kind="interim"}')).toBe(5);
+    expect(sample(m, 'modsvar_asr_decode_saturated')).toBe(1);
+    expect(sample(m, 'modsvar_asr_interim_interval_factor')).toBe(2);
+    expect(sample(m, 'modsvar_asr_interim_interval_factor_max')).toBe(4);
+    expect(sample(m, 'modsvar_asr_interim_interval_ms')).toBe(1000);
+    expect(sample(m, 'modsvar_asr_decode_queue_wait_ms{stat="last"}')).toBe(180);
+    expect(sample(m, 'modsvar_asr_decode_queue_wait_ms{stat="max"}')).toBe(950);
+    expect(sample(m, 'modsvar_asr_decode_saturation_episodes_total')).toBe(1);
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="final"}')).toBe(40);
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="interim"}')).toBe(120);
+    expect(sample(m, 'modsvar_asr_decode_interims_cancelled_total')).toBe(7);
+    expect(sample(m, 'modsvar_asr_decode_jobs_failed_total')).toBe(1);
+    expect(sample(m, 'modsvar_asr_decode_ms_total')).toBe(9000);
+    expect(sample(m, 'modsvar_asr_decoded_audio_ms_total')).toBe(60000);
+
+    // the pool recovers and decodes more: gauges follow, counters carry the source's totals (not the sum of scrapes)
+    current = { ...stats, busyWorkers: 1, queuedFinals: 0, queuedInterims: 0, saturated: false, interimIntervalFactor: 1, effectiveInterimIntervalMs: 500, finalsDecoded: 55, saturationEpisodes: 1 };
+    m = await scrape();
+    expect(sample(m, 'modsvar_asr_decode_workers_busy')).toBe(1);
+    expect(sample(m, 'modsvar_asr_decode_queue{kind="final"}')).toBe(0);
+    expect(sample(m, 'modsvar_asr_decode_saturated')).toBe(0);
+    expect(sample(m, 'modsvar_asr_interim_interval_factor')).toBe(1);
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="final"}')).toBe(55);
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="interim"}')).toBe(120);
+    expect(sample(m, 'modsvar_asr_decode_saturation_episodes_total')).toBe(1);
+
+    // no pool in this process (e.g. another ASR provider): gauges read 0, counters keep their last value
+    current = undefined;
+    m = await scrape();
+    expect(sample(m, 'modsvar_asr_decode_workers')).toBe(0);
+    expect(sample(m, 'modsvar_asr_decode_queue{kind="interim"}')).toBe(0);
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="final"}')).toBe(55);
+
+    // a rebuilt pool counts from 0 again: the counter restarts (Prometheus reads a counter reset)
+    current = { ...stats, finalsDecoded: 5, interimsDecoded: 10 };
+    m = await scrape();
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="final"}')).toBe(5);
+    expect(sample(m, 'modsvar_asr_decode_jobs_total{kind="interim"}')).toBe(10);
+  });
+
+  it('leaves the decode pool metrics out when no source is given', async () => {
+    fx = await buildFixture();
+    const m = (await fx.app.inject({ url: '/metrics', headers: auth(TOKENS.mon) })).body;
+    expect(m).not.toContain('modsvar_asr_decode');
+    expect(sample(m, 'modsvar_calls_active')).toBe(0);
   });
 
   it('counts open WebSockets', async () => {
