@@ -60,6 +60,7 @@ export function compilePlaybook(pb: Playbook): { playbook: CompiledPlaybook; iss
     backchannels: pb.normalise.backchannels,
     rewrites: pb.normalise.rewrites,
     asrAliases: pb.asrAliases,
+    names: pb.competitors,
   });
   const stem = (w: string) => normaliser.stem(w);
   const compile = (src: string, path: (string | number)[]): CuePattern | undefined => {

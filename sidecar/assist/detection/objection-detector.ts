@@ -173,8 +173,9 @@ export class ObjectionDetector {
     }
     const margin = Math.max(scores.none, this.#minScore) - bestScore;
     // The fallback speaks where the cues say nothing decisive: no objection class reached minScore and no
-    // `none` cue of weight ≥ 1 fired (a stray topic word such as "budget" alone does not block it).
-    if (scores.none < FALLBACK_MAX_NONE_SCORE && this.#classifierMin < 1 && tokens.length >= CLASSIFIER_MIN_TOKENS) {
+    // `none` cue of weight ≥ 1 fired (a stray topic word such as "budget" alone does not block it). Where
+    // the customer ruled a class out and nothing else is left, the answer is `none` (rule 3), not a guess.
+    if (scores.none < FALLBACK_MAX_NONE_SCORE && dismissed.length === 0 && this.#classifierMin < 1 && tokens.length >= CLASSIFIER_MIN_TOKENS) {
       const guess = pb.classifier.predict(tokens.map((t) => t.stem));
       if (guess && guess.label !== 'none' && guess.probability >= this.#classifierMin && !dismissed.includes(guess.label)) {
         const r = this.#result(guess.label, 0, scores, dismissed, evidence, pb.language, norm.text);

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import * as snowball from 'snowball-stemmers';
 
 /** One token of normalised text: the lower-case surface form and its Snowball stem. */
@@ -26,6 +27,12 @@ export interface NormaliserOptions {
   rewrites?: Readonly<Record<string, string>>;
   /** Canonical term → misrecognised forms (token sequences), e.g. `gdpr ← "gdp are"`. */
   asrAliases?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Product names (competitors) that ASR splits into common words: 2–3 adjacent tokens that join to a
+   * name (`plan pilot`, `shift nest`) or, for names of 9+ letters, to a near miss of it (`time harbour`)
+   * become the one name token, so their parts ("pilot", "time") cannot fire other cues.
+   */
+  names?: readonly string[];
 }
 
 /** Splits raw ASR or typed text into lower-case word tokens (letters, digits and inner apostrophes). */
@@ -46,7 +53,7 @@ export function tokenise(raw: string): string[] {
 
 /**
  * A reusable normaliser for one language. Normalisation steps, in order: tokenise; rewrite tokens
- * (contractions); rewrite ASR aliases to their canonical term; drop fillers; collapse stutters
+ * (contractions); rewrite ASR aliases to their canonical term; join split product names; drop fillers; collapse stutters
  * ("we we", "the the the", "we had a we had a"); stem each token.
  */
 export class TextNormaliser {
@@ -56,6 +63,7 @@ export class TextNormaliser {
   readonly #rewrites: Map<string, string[]>;
   readonly #aliases: Array<{ from: string[]; to: string[] }>;
   readonly #stemCache = new Map<string, string>();
+  readonly #names: string[];
 
   constructor(options: NormaliserOptions = {}) {
     let stemFn: (w: string) => string = (w) => w;
@@ -77,6 +85,7 @@ export class TextNormaliser {
     }
     // Longest aliases first, so "iso two seven" wins over "iso two".
     this.#aliases.sort((a, b) => b.from.length - a.from.length);
+    this.#names = (options.names ?? []).map((n) => tokenise(n).join('')).filter((n) => n.length >= 5);
   }
 
   /** The Snowball stem of one lower-case word (cached). */
@@ -101,11 +110,34 @@ export class TextNormaliser {
     // Possessive 's ("director's blessing") after contractions were rewritten ("it's" → "it is").
     words = words.map((w) => (w.length > 3 && w.endsWith("'s") ? w.slice(0, -2) : w));
     words = this.#applyAliases(words);
+    words = this.#joinNames(words);
     words = words.filter((w) => !this.#fillers.has(w));
     words = collapseStutters(words);
     const fillerOnly = words.every((w) => this.#backchannels.has(w));
     const tokens = words.map((w) => ({ text: w, stem: this.stem(w) }));
     return { tokens, text: words.join(' '), fillerOnly };
+  }
+
+  #joinNames(words: string[]): string[] {
+    if (this.#names.length === 0 || words.length < 2) return words;
+    const out: string[] = [];
+    let i = 0;
+    outer: while (i < words.length) {
+      for (let k = 3; k >= 2; k--) {
+        if (i + k > words.length) continue;
+        const joined = words.slice(i, i + k).join('');
+        for (const name of this.#names) {
+          if (joined === name || (name.length >= 9 && joined[0] === name[0] && Math.abs(joined.length - name.length) <= 1 && distance(joined, name) <= 1)) {
+            out.push(name);
+            i += k;
+            continue outer;
+          }
+        }
+      }
+      out.push(words[i]);
+      i++;
+    }
+    return out;
   }
 
   #applyAliases(words: string[]): string[] {

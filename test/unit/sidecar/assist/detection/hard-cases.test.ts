@@ -50,6 +50,8 @@ describe('negation: a class that is ruled out does not count', () => {
     ['da', 'prisen er helt fin for os', 'none'],
     ['de', 'am preis liegt es nicht aber wir haben gerade keine kapazität frei', 'timing'],
     ['de', 'die kosten sind für uns in ordnung', 'none'],
+    // ruled out and nothing left: the example classifier must not guess another class
+    ['de', 'die kosten sind eigentlich kein thema für uns', 'none'],
   ]);
 });
 
