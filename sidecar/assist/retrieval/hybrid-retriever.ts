@@ -72,7 +72,7 @@ export class HybridRetriever implements Retriever {
     };
 
     const textLanguage = query.textLanguage ?? query.language;
-    const analysis = analyse(text, idx.terms, textLanguage);
+    const analysis = analyse(text, idx.terms, textLanguage, { otherLanguageStems: true });
     // the local embedder reuses the analysis; any other embedder gets the text
     const qvec = idx.embedder instanceof LocalEmbedder && idx.embedder.terms === idx.terms
       ? idx.embedder.embedAnalysis(analysis)

@@ -35,7 +35,10 @@ export interface Analysis {
   concepts: Map<string, number>;
   /** Adjacent word pairs joined (`shift nest` → `shiftnest`), for names that ASR splits. */
   joined: string[];
-  /** Stems of the content words in the two other languages, where they differ (loanwords, names, code-switching). */
+  /**
+   * Stems of the content words in the two other languages where they differ (loanwords, names,
+   * code-switching); empty unless asked for ({@link AnalyseOptions.otherLanguageStems}).
+   */
   altStems: string[];
 }
 
@@ -64,11 +67,17 @@ export function stemAll(form: string): string[] {
   return form.includes(' ') ? [] : [...new Set((['da', 'de', 'en'] as const).map((l) => STEMMERS[l].stem(form)))];
 }
 
+/** Options of {@link analyse}. */
+export interface AnalyseOptions {
+  /** Also collect each word's stems in the two other languages (`altStems`); queries want them, passages not. */
+  otherLanguageStems?: boolean;
+}
+
 /**
  * Analyses a text.
  * @param language when known (the utterance's language or the fact's); otherwise guessed.
  */
-export function analyse(text: string, terms: TermMap, language?: Language | string): Analysis {
+export function analyse(text: string, terms: TermMap, language?: Language | string, options: AnalyseOptions = {}): Analysis {
   const lang: Language = language === 'da' || language === 'de' || language === 'en' ? language : guessLanguage(text, 'en');
   const raw = tokenize(text);
   const tokens = numberWordsToDigits(raw).map((t) => (/^\d/.test(t) ? normaliseNumber(t) : t));
@@ -103,7 +112,7 @@ export function analyse(text: string, terms: TermMap, language?: Language | stri
     if (next && !/^\d/.test(next) && !STOP.has(next) && tok.length >= 3 && next.length >= 3) joined.push(tok + next);
     const s = stem(tok, lang);
     stems.push(s);
-    for (const l of ['da', 'de', 'en'] as const) {
+    if (options.otherLanguageStems) for (const l of ['da', 'de', 'en'] as const) {
       if (l === lang) continue;
       const o = stem(tok, l);
       if (o !== s && !altStems.includes(o)) altStems.push(o);

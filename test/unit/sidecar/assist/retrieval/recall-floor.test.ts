@@ -5,10 +5,11 @@ import { measureRecall, type GroundingItem } from '../../../../bench/kb-recall.j
 
 /**
  * Retrieval-quality floor on the development grounding set (40 objections, sample knowledge base,
- * local embedder, hybrid retriever, text + objection class). Measured 0.546 when set; the floor sits
- * a little below so that a regression fails the suite. `npm run eval` prints the full figures.
+ * local embedder, hybrid retriever, text + objection class). Measured 0.612 when set (0.546 before
+ * phrase senses, other-language stems and the broader term map); the floor sits a little below so that
+ * a regression fails the suite. `npm run eval` prints the full figures, per language and per half.
  */
-const RECALL_AT_5_FLOOR = 0.5;
+const RECALL_AT_5_FLOOR = 0.58;
 
 describe('retrieval quality on grounding-dev', () => {
   it(`keeps recall@5 of must_cite facts at or above ${RECALL_AT_5_FLOOR}`, async () => {
