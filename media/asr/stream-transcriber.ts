@@ -83,7 +83,10 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
   readonly #log: Logger;
   readonly #session: AsrSession;
   readonly #timeline = new SessionTimeline();
-  readonly #mixed: boolean;
+  #mixed: boolean;
+  /** The stream's role and participant now (a transfer's re-INVITE may rebind the stream; see setRole). */
+  #role: Role;
+  #participantId: string | undefined;
   #vad: SpeechEndDetector | undefined;
   #vadStream: VadStream | undefined;
   #run: Run | undefined;
@@ -100,6 +103,8 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     this.#o = options;
     this.#log = options.logger;
     this.#mixed = options.role === 'mixed';
+    this.#role = options.role;
+    this.#participantId = options.participantId;
     for (const [k, v] of Object.entries(options.speakerRoles ?? {})) this.#speakerRoles.set(Number(k), v);
     const diarize = this.#mixed && options.provider.capabilities.diarization;
     if (this.#mixed && !diarize) {
@@ -116,6 +121,24 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
       }
     }
     this.#reader = this.#read();
+  }
+
+  /** The stream's role and participant now. */
+  get role(): Role { return this.#role; }
+  get participantId(): string | undefined { return this.#participantId; }
+
+  /**
+   * Rebinds the stream after a transfer (the SRC's re-INVITE associates the label with another participant,
+   * RFC 7866 §8.3): interims and finals from now on carry the new role, the open utterance included; finals
+   * already in the transcript keep theirs. The ASR session goes on. A stream that becomes `mixed` is
+   * attributed as a whole (diarization is chosen at open); one that stops being mixed is no longer split.
+   */
+  setRole(role: Role, participantId?: string): void {
+    if (role === this.#role && participantId === this.#participantId) return;
+    this.#log.info({ from: this.#role, to: role, participantId }, 'stream rebound to another role');
+    this.#role = role;
+    this.#participantId = participantId;
+    this.#mixed = role === 'mixed';
   }
 
   /** Hands one 20 ms frame to the ASR (synchronous). Frames after finish/close are counted and dropped. */
@@ -257,10 +280,10 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
 
   #update(words: AsrWord[], text: string, startMs: number, endMs: number, confidence: number, language: string, speaker?: number): UtteranceUpdate {
     const call = (t: number) => Math.round(this.#o.streamOffsetMs + this.#timeline.toStreamMs(t));
-    const role: Role = this.#mixed && speaker !== undefined ? this.#roleOf(speaker) : this.#o.role;
+    const role: Role = this.#mixed && speaker !== undefined ? this.#roleOf(speaker) : this.#role;
     return {
       streamLabel: this.#o.streamLabel,
-      ...(this.#o.participantId && !this.#mixed ? { participantId: this.#o.participantId } : {}),
+      ...(this.#participantId && !this.#mixed ? { participantId: this.#participantId } : {}),
       role,
       roleGuessed: this.#mixed && speaker !== undefined,
       text,

@@ -43,7 +43,9 @@ export type CallTranscriberEvents = {
 
 /**
  * Transcribes a recording session: one {@link StreamTranscriber} per stream, opened at the stream's first
- * frame, all feeding the call's two-party {@link Transcript}. A stream removed by a re-INVITE is drained;
+ * frame, all feeding the call's two-party {@link Transcript}. A frame tagged with another role or
+ * participant than its stream's (a transfer's re-INVITE rebound the label) rebinds the stream transcriber,
+ * so new utterances carry the new role. A stream removed by a re-INVITE is drained;
  * at BYE or shutdown the session's drain step (`beforeClose`) waits for every stream's last final, so the
  * words spoken just before hang-up are kept. A provider failure is a `degraded` event for that stream;
  * the call and the other streams go on.
@@ -87,6 +89,9 @@ export class CallTranscriber extends EnhancedEmitter<CallTranscriberEvents> {
     if (!t) {
       t = this.#open(f);
       this.#streams.set(f.label, t);
+    } else if (t.role !== f.role || t.participantId !== f.participant?.id) {
+      // a transfer rebound the stream (re-INVITE): the words from now on are the new party's
+      t.setRole(f.role, f.participant?.id);
     }
     t.write(f.frame);
   }

@@ -120,6 +120,26 @@ describe('CallHub', () => {
     expect(events('c3').at(-1)).toMatchObject({ type: 'call.state', state: 'ended', reason: 'replay-finished' });
   });
 
+  it('gives a stream rebound by a transfer its new role: the same ASR session, later utterances as the new party', async () => {
+    registry = new CallRegistry();
+    const asr = new ManualAsrProvider();
+    hub = new CallHub({ registry, asr: { forCall: () => ({ provider: asr, name: 'deepgram', language: 'en' }) }, asrSettings: { vad: false }, defaultLanguage: 'en', logger: captureLogger().logger });
+    const call = hub.startCall({ callId: 'c14', participants: PARTICIPANTS, streams: STREAMS, source: 'replay' });
+    call.writeFrame('2', { samples: new Int16Array(320), startMs: 0, concealed: false });
+    asr.sessions[0].push({ type: 'final', text: 'can I talk to your colleague', words: [], confidence: 0.9, language: 'en', startMs: 0, endMs: 800, endOfUtterance: true, fromFinalize: false });
+    await new Promise((r) => setTimeout(r, 5));
+    // what siprec-ingress does when a re-INVITE's metadata binds label 2 to another participant and role
+    call.addStream({ label: '2', role: 'agent', participantId: 'p-a' });
+    call.writeFrame('2', { samples: new Int16Array(320), startMs: 20, concealed: false });
+    asr.sessions[0].push({ type: 'final', text: 'hello this is sales', words: [], confidence: 0.9, language: 'en', startMs: 1000, endMs: 1800, endOfUtterance: true, fromFinalize: false });
+    await call.end('replay-finished');
+    expect(asr.sessions).toHaveLength(1);
+    expect(call.transcript.utterances.map((u) => [u.streamLabel, u.role, u.participantId, u.text])).toEqual([
+      ['2', 'customer', 'p-c', 'can I talk to your colleague'], ['2', 'agent', 'p-a', 'hello this is sales'],
+    ]);
+    expect(events('c14').filter((e) => e.type === 'transcript.final').map((e) => e.type === 'transcript.final' && e.segment.role)).toEqual(['customer', 'agent']);
+  });
+
   it('reports ASR degradation and recovery as health events; the call goes on', async () => {
     registry = new CallRegistry();
     const asr = new ManualAsrProvider();

@@ -48,6 +48,29 @@ describe('CallTranscriber', () => {
     expect(ct.labels).toEqual([]);
   });
 
+  it('follows a transfer that rebinds a stream to another party: new utterances carry the new role and participant', async () => {
+    const s = new FakeSession();
+    const ct = new CallTranscriber({ session: s as unknown as TranscribedSession, provider: new FakeAsrProvider({ vocabulary: VOCAB }), language: 'en', vad: false, logger: silentLogger() });
+    const before = scriptedSpeech([{ k: 0, ms: 100 }, { k: 1, ms: 200 }, { k: 0, ms: 500 }]);
+    const firstFinal = new Promise<void>((resolve) => ct.transcript.on('final', () => resolve()));
+    let atMs = 0;
+    const send = (pcm: Int16Array, role: 'agent' | 'customer', participantId: string) => {
+      for (let i = 0; i < pcm.length; i += 320, atMs += 20) {
+        s.safeEmit('frame', { label: '1', role, participant: { id: participantId, aor: `sip:${participantId}@x`, role }, frame: { samples: pcm.slice(i, i + 320), startMs: atMs, concealed: false } });
+      }
+    };
+    send(before, 'customer', 'p-customer');
+    await firstFinal;
+    // the re-INVITE after the transfer binds label 1 to the colleague the customer was transferred to
+    send(scriptedSpeech([{ k: 0, ms: 100 }, { k: 4, ms: 200 }, { k: 0, ms: 100 }]), 'agent', 'p-colleague');
+    expect(ct.labels).toEqual(['1']);
+    await s.close();
+    expect(ct.transcript.utterances.map((u) => [u.streamLabel, u.role, u.participantId, u.text])).toEqual([
+      ['1', 'customer', 'p-customer', 'honestly'],
+      ['1', 'agent', 'p-colleague', 'more'],
+    ]);
+  });
+
   it('reports a failing stream as degraded with the call ID while the other stream goes on', async () => {
     const s = new FakeSession();
     const quota = new ProviderError('fake', 'quota', 'fake: quota exhausted', { status: 402 });
