@@ -22,6 +22,15 @@ export interface TermMap {
 
 const schema = z.record(z.string().min(1), z.array(z.union([z.string(), z.number()])));
 
+/**
+ * A form as the text analysis sees it: lower case, apostrophes dropped, and any other mark between
+ * words (hyphen, slash) a word break, because the tokenizer splits there too ("on-premise" is matched
+ * as the phrase "on premise", "cash-flow positive" as "cash flow positive").
+ */
+export function formKey(form: string): string {
+  return form.toLowerCase().normalize('NFC').replace(/['’]/g, '').replace(/[^\p{L}\p{M}\p{N}.,]+/gu, ' ').replace(/(^|\s)[.,]+|[.,]+(\s|$)/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** Builds a term map from `{concept: [forms]}`. Throws ModsvarError `KB_BAD_TERMS` when malformed. */
 export function buildTermMap(raw: unknown, normalise: (form: string) => string[] = (f) => [f]): TermMap {
   const r = schema.safeParse(raw ?? {});
@@ -35,7 +44,7 @@ export function buildTermMap(raw: unknown, normalise: (form: string) => string[]
   };
   for (const [concept, forms] of Object.entries(r.data)) {
     for (const f of forms) {
-      const form = String(f).toLowerCase().trim();
+      const form = formKey(String(f));
       if (!form) continue;
       maxPhraseWords = Math.max(maxPhraseWords, form.split(/\s+/).length);
       add(form, concept);

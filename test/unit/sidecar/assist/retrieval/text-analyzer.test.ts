@@ -78,3 +78,42 @@ describe('phrase senses and mixed languages', () => {
     expect(analyse('og 59', small, 'da', { otherLanguageStems: true }).altStems).toEqual([]);
   });
 });
+
+describe('the shipped term map bridges the product vocabulary across da/de/en', () => {
+  const shared = (a: string, la: string, b: string, lb: string) => {
+    const x = analyse(a, terms, la).concepts;
+    return [...analyse(b, terms, lb).concepts.keys()].filter((c) => x.has(c));
+  };
+  it.each([
+    ['data processing agreement', 'en', 'har i en databehandleraftale', 'da', 'gdpr'],
+    ['Auftragsverarbeitungsvertrag', 'de', 'data processor under the GDPR', 'en', 'gdpr'],
+    ['hr data must stay on our own servers', 'en', 'There is no on-premise edition', 'en', 'on_premise'],
+    ['det skal ligge på vores egne servere', 'da', 'cloud-only, no on-premise', 'en', 'on_premise'],
+    ['unsere stempeluhr', 'de', 'time and attendance', 'en', 'clocking'],
+    ['vi laver vagtskema i hånden', 'da', 'shift planning', 'en', 'schedule'],
+    ['gets a service credit', 'en', 'wir wollen eine gutschrift', 'de', 'refund'],
+    ['it security insists', 'en', 'informationssicherheit', 'de', 'security'],
+    ['is the company going to go bankrupt', 'en', 'Nordtid has been cash-flow positive since 2022', 'en', 'financial_stability'],
+    ['15–20 hours of HR/payroll staff time', 'en', 'wir haben keinen zeitaufwand frei', 'de', 'effort'],
+    ['ten percent off', 'en', 'vi vil have mængderabat', 'da', 'discount'],
+  ])('%s (%s) ~ %s (%s): %s', (a, la, b, lb, concept) => {
+    expect(shared(a, la, b, lb)).toContain(concept);
+  });
+
+  it('does not read "live" on its own as a go-live', () => {
+    expect(analyse('hr data has to live on our servers', terms, 'en').concepts.has('onboarding')).toBe(false);
+    expect(analyse('all sites were live within nine weeks', terms, 'en').concepts.has('onboarding')).toBe(true);
+  });
+});
+
+describe('term map forms with hyphens and slashes', () => {
+  it('match the words the tokenizer makes of them', () => {
+    const m = buildTermMap({ on_premise: ['On-Premise'], support: ['24/7'], happy: ["ain't broke"] }, stemAll);
+    expect(m.lookup('on premise')).toEqual(['on_premise']);
+    expect(m.lookup('on-premise')).toBeUndefined();
+    expect([...analyse('no on-premise edition', m, 'en').concepts.keys()]).toEqual(['on_premise']);
+    expect([...analyse('support 24/7', m, 'en').concepts.keys()]).toEqual(['support']);
+    expect([...analyse("if it ain't broke", m, 'en').concepts.keys()]).toEqual(['happy']);
+    expect(m.maxPhraseWords).toBe(2);
+  });
+});
