@@ -123,14 +123,21 @@ export class TextNormaliser {
     const out: string[] = [];
     let i = 0;
     outer: while (i < words.length) {
-      for (let k = 3; k >= 2; k--) {
-        if (i + k > words.length) continue;
-        const joined = words.slice(i, i + k).join('');
-        for (const name of this.#names) {
-          if (joined === name || (name.length >= 9 && joined[0] === name[0] && Math.abs(joined.length - name.length) <= 1 && distance(joined, name) <= 1)) {
-            out.push(name);
-            i += k;
-            continue outer;
+      // Exact joins first (3 then 2 tokens), then near misses (2 then 3 tokens, no 1–2 letter tail
+      // word), so "zeit kontor i" joins two tokens, not three.
+      for (const near of [false, true]) {
+        for (const k of near ? [2, 3] : [3, 2]) {
+          if (i + k > words.length || (near && words[i + k - 1].length < 3)) continue;
+          const joined = words.slice(i, i + k).join('');
+          for (const name of this.#names) {
+            const hit = near
+              ? name.length >= 9 && joined[0] === name[0] && Math.abs(joined.length - name.length) <= 1 && distance(joined, name) <= 1
+              : joined === name;
+            if (hit) {
+              out.push(name);
+              i += k;
+              continue outer;
+            }
           }
         }
       }

@@ -21,6 +21,8 @@ describe('TextNormaliser', () => {
   it('joins a product name that ASR split into common words, so its parts fire no other cue', () => {
     expect(n.normalise('we see plan pilot on friday').text).toBe('we see planpilot on friday');
     expect(n.normalise('we are talking to time harbour').text).toBe('we are talking to timeharbor');
+    // an exact two-token join wins over a three-token near miss ("time harbor s" is not "timeharbors")
+    expect(n.normalise('we used time harbor s for years').text).toBe('we used timeharbor s for years');
     // near misses only for long names: "skema li" stays two words (the @competitor slot still matches it)
     expect(n.normalise('we looked at skema li').text).toBe('we looked at skema li');
     expect(n.normalise('a pilot plan for one site').text).toBe('a pilot plan for one site');
