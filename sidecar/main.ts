@@ -17,6 +17,7 @@ import { attachRecordingSession } from './calls/siprec-ingress.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { ModsvarConfig } from './config/schema.js';
 import { createLogger } from './core/logger.js';
+import { configWarnings } from './config/config-warnings.js';
 import { RecordingServer } from './sip/recording-server.js';
 import { SrfApp } from './sip/srf-app.js';
 import { createAsr, type AsrService } from '../media/asr/create-asr.js';
@@ -174,6 +175,7 @@ export async function main(options: MainOptions = {}): Promise<number> {
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty });
   logger.info({ configFile: loaded.file ?? '(defaults)', envOverrides: loaded.envApplied }, 'modsvar starting');
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const sidecar = await startSidecar({ config, logger, env: options.env });
   const signal = await (options.untilStopped ?? waitForSignal(logger));
   logger.info({ signal, sessions: sidecar.recordings.size }, 'stopping: draining recording sessions');

@@ -151,17 +151,30 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue.path.map(String);
-    const key = path.join('.') || '(root)';
-    const envName = pathToEnvName(path);
-    const source = envApplied.includes(envName) ? `environment variable ${envName}` : fileRead ?? 'defaults';
     const detail = issue.message;
     if (issue.code === 'unrecognized_keys') {
       const keys = (issue as { keys: string[] }).keys;
-      const full = keys.map((k) => (key === '(root)' ? k : `${key}.${k}`));
-      throw new ConfigError(`config: unknown key ${full.join(', ')} (from ${source})`, full[0]);
+      const full = keys.map((k) => [...path, k]);
+      const names = full.map((f) => f.join('.'));
+      throw new ConfigError(`config: unknown key ${names.join(', ')} (from ${sourceOf(full[0], envApplied, fileRead)})`, names[0]);
     }
+    const key = path.join('.') || '(root)';
     const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';
-    throw new ConfigError(`config: invalid value for ${key}: ${detail} (from ${source})${more}`, key);
+    throw new ConfigError(`config: invalid value for ${key}: ${detail} (from ${sourceOf(path, envApplied, fileRead)})${more}`, key);
   }
   return { config: result.data, file: fileRead, envApplied };
+}
+
+/**
+ * Where a config path's value came from: the environment variable that set it or one of its parents
+ * (`MODSVAR_SIP__CODECS` for `sip.codecs.0`) or children, else the file, else the defaults.
+ */
+function sourceOf(path: string[], envApplied: string[], file: string | undefined): string {
+  const within = (a: string[], b: string[]) => a.every((part, i) => b[i] === part);
+  const name = envApplied.find((n) => {
+    const envPath = envNameToPath(n);
+    return within(envPath, path) || within(path, envPath);
+  });
+  if (name) return `environment variable ${name}`;
+  return file ?? 'defaults';
 }

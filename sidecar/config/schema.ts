@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -9,7 +10,20 @@ import { z } from 'zod';
 const portNumber = z.number().int().min(1).max(65535);
 
 /** An IPv4/IPv6 address or a CIDR network, e.g. `192.0.2.10`, `198.51.100.0/24`, `2001:db8::/32`. */
-const addressOrNetwork = z.string().min(1);
+const addressOrNetwork = z.string().min(1).refine(isAddressOrNetwork, {
+  message: 'expected an IP address or a CIDR network such as 198.51.100.0/24 (host names are not allowed: SIP sources are matched by address)',
+});
+
+/** True for `a.b.c.d`, an IPv6 address, or either followed by `/prefix` within the family's bit length. */
+export function isAddressOrNetwork(value: string): boolean {
+  const [address, prefix, extra] = value.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /** drachtio-server control connection (the drachtio wire protocol over TCP). */
 export const drachtioSchema = z.object({

@@ -86,6 +86,32 @@ describe('loadConfig', () => {
   });
 });
 
+describe('where a bad value came from', () => {
+  it('names the environment variable for an unknown key it introduced, not the file', () => {
+    const err = expectConfigError(() => loadConfig({ file: tempFile(''), env: { MODSVAR_SIP__MAX_CALL: '5' } }));
+    expect(err.key).toBe('sip.maxCall');
+    expect(err.message).toContain('environment variable MODSVAR_SIP__MAX_CALL');
+    const section = expectConfigError(() => loadConfig({ file: tempFile(''), env: { MODSVAR_SIPP__MAX_CALLS: '3' } }));
+    expect(section.key).toBe('sipp');
+    expect(section.message).toContain('environment variable MODSVAR_SIPP__MAX_CALLS');
+  });
+
+  it('names the environment variable for a bad list element it set', () => {
+    const err = expectConfigError(() => loadConfig({ file: tempFile(''), env: { MODSVAR_SIP__CODECS: '["G729"]' } }));
+    expect(err.key).toBe('sip.codecs.0');
+    expect(err.message).toContain('environment variable MODSVAR_SIP__CODECS');
+  });
+
+  it('refuses allowed SIP sources that are not addresses or CIDR networks', () => {
+    for (const bad of ['999.1.1.1/40', 'example.com', '10.0.0.0/33', '2001:db8::/129', '10.0.0.1/8/2']) {
+      const err = expectConfigError(() => loadConfig({ file: tempFile(''), env: { MODSVAR_SIP__ALLOWED_SOURCES: JSON.stringify([bad]) } }));
+      expect(err.key).toBe('sip.allowedSources.0');
+    }
+    const ok = loadConfig({ file: tempFile(''), env: { MODSVAR_SIP__ALLOWED_SOURCES: '["192.0.2.7","198.51.100.0/24","2001:db8::/32","::1"]' } });
+    expect(ok.config.sip.allowedSources).toHaveLength(4);
+  });
+});
+
 describe('environment variable names', () => {
   it('map SNAKE_CASE levels separated by __ to camelCase paths and back', () => {
     expect(envNameToPath('MODSVAR_SIP__RTP_PORT_MIN')).toEqual(['sip', 'rtpPortMin']);
