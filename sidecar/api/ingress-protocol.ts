@@ -25,7 +25,9 @@
  * - `{"type":"event","event":<CallEvent>}`: every event of the call as the agent UI's socket gets it
  *   (transcript, objection, card.created, card.updated, …; see `GET /api/schema/call-events`).
  * - `{"type":"error","code","message"}`: a message was refused and dropped (bad JSON, unknown stream,
- *   frames before `start`); the call goes on. After `start` fails the socket closes with 1008.
+ *   frames before `start`); the call goes on. A refused `start` (a bad field such as the call ID:
+ *   `INGRESS_BAD_MESSAGE`; an ID in use by a live or recent call: `INGRESS_CALL_EXISTS`; any other failure:
+ *   `INGRESS_START_FAILED`) is followed by close 1008: no call was created, the client should stop.
  * - `{"type":"ended","callId","reason","framesReceived":{label:n},"turnsReceived","droppedAfterEnd"}`
  *
  * Every message must fit the server's WebSocket payload limit ({@link MAX_MESSAGE_BYTES}).
@@ -47,13 +49,19 @@ export const MAX_FRAMES_PER_MESSAGE = 6;
 export const MAX_MESSAGE_BYTES = 4096;
 
 const role = z.enum(['agent', 'customer']);
-const language = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a BCP-47 tag such as da or en-GB');
+/** What a call ID may hold (it appears in URLs, logs and file names). */
+export const CALL_ID_PATTERN = /^[A-Za-z0-9._:@+-]{1,128}$/;
+/** The rule of {@link CALL_ID_PATTERN} in words, for error messages. */
+export const CALL_ID_RULE = 'letters, digits and . _ : @ + - (at most 128)';
+/** A BCP-47 language tag as the ingress takes it. */
+export const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+const language = z.string().regex(LANGUAGE_PATTERN, 'a BCP-47 tag such as da or en-GB');
 
 /** The `start` message. */
 export const ingressStartSchema = z.object({
   type: z.literal('start'),
   /** The call ID the UI shows; default `<source>-<UTC date and time>-<random>`. */
-  callId: z.string().regex(/^[A-Za-z0-9._:@+-]{1,128}$/, 'letters, digits and . _ : @ + - (at most 128)').optional(),
+  callId: z.string().regex(CALL_ID_PATTERN, CALL_ID_RULE).optional(),
   source: z.enum(['replay', 'transcript']),
   /** Call language (BCP-47); default the sidecar's `asr.defaultLanguage`. */
   language: language.optional(),

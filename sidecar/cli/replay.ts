@@ -6,12 +6,15 @@
  *     [--url http://127.0.0.1:8080] [--token T] [--speed 1|2|max] [--language da] [--call-id ID]
  *     [--agent-channel left|right] [--asr deepgram|sherpa-onnx|none] [--json] [--quiet]
  *
- * Exit status: 0 replayed, 1 replay failed (no sidecar, token refused, connection lost), 2 usage or input file error.
+ * Exit status: 0 replayed, 1 replay failed (no sidecar, token refused, connection lost, the sidecar could not
+ * start the call), 2 usage or input file error (also a call ID or language the sidecar refused, or a call ID
+ * already used by a live or recent call).
  */
 import { basename } from 'node:path';
 import type { CallCard, CallEvent, ObjectionInfo } from '../calls/call-events.js';
+import { CALL_ID_PATTERN, CALL_ID_RULE, LANGUAGE_PATTERN } from '../api/ingress-protocol.js';
 import { ModsvarError } from '../core/errors.js';
-import { replayCall, type ReplayMedia } from '../replay/replay-client.js';
+import { replayCall, ReplayError, type ReplayMedia } from '../replay/replay-client.js';
 import { readTranscriptFile } from '../replay/transcript-file.js';
 import { readWavRecording } from '../replay/wav-source.js';
 
@@ -30,7 +33,8 @@ objection and card as it appears; the call shows in the agent UI and on the supe
   --token TOKEN            API token with role ingest (default MODSVAR_REPLAY_TOKEN)
   --speed 1|2|…|max        playback speed (default 1 = real time)
   --language TAG           call language, BCP-47 (default the transcript's, else the sidecar's)
-  --call-id ID             call ID shown in the UI (default replay-<date>-<time>-<random>)
+  --call-id ID             call ID shown in the UI: letters, digits and . _ : @ + - (at most 128); not one
+                           of a live or recent call (default replay-<date>-<time>-<random>)
   --asr deepgram|sherpa-onnx|none  ASR provider for this call (default the sidecar's)
   --json                   print every call event as one JSON line on stdout (status lines go to stderr)
   --quiet                  print only the summary
@@ -84,6 +88,8 @@ export function parseReplayArgs(argv: string[], env: NodeJS.ProcessEnv = process
     }
     if (argv[i] === undefined) return `${arg} needs a value`;
   }
+  if (a.callId !== undefined && !CALL_ID_PATTERN.test(a.callId)) return `--call-id takes ${CALL_ID_RULE}, not ${JSON.stringify(a.callId)}`;
+  if (a.language !== undefined && !LANGUAGE_PATTERN.test(a.language)) return `--language takes a BCP-47 tag such as da or en-GB, not ${JSON.stringify(a.language)}`;
   const inputs = [a.wav, a.transcript, a.agentWav ?? a.customerWav].filter(Boolean).length;
   if (inputs !== 1) return 'give exactly one of: CALL.wav, --agent A.wav --customer C.wav, --transcript TURNS.json';
   if ((a.agentWav === undefined) !== (a.customerWav === undefined)) return '--agent and --customer go together';
@@ -152,6 +158,14 @@ function wrap(text: string, width: number): string[] {
   return out;
 }
 
+/**
+ * Exit status of a failed replay: 2 when the sidecar refused the start for something the user chose
+ * (a malformed field such as --call-id or --language, or a call ID already in use), else 1.
+ */
+export function replayFailureStatus(err: ReplayError): 1 | 2 {
+  return err.code === 'REPLAY_REFUSED' && (err.serverCode === 'INGRESS_BAD_MESSAGE' || err.serverCode === 'INGRESS_CALL_EXISTS') ? 2 : 1;
+}
+
 /** Runs the command; resolves to the exit status. */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
@@ -206,7 +220,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     process.stderr.write(`modsvar replay: ${(err as Error).message}\n`);
-    return 1;
+    return err instanceof ReplayError ? replayFailureStatus(err) : 1;
   } finally {
     process.off('SIGINT', onSignal);
   }

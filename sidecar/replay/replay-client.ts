@@ -15,7 +15,7 @@ import type { CallEvent } from '../calls/call-events.js';
 import { ModsvarError } from '../core/errors.js';
 import {
   FRAME_MS, FRAME_SAMPLES, MAX_FRAMES_PER_MESSAGE, MAX_MESSAGE_BYTES, packFrames,
-  type IngressServerMessage, type IngressStart,
+  type IngressErrorCode, type IngressServerMessage, type IngressStart,
 } from '../api/ingress-protocol.js';
 import type { ReplayTranscript, ReplayTurn } from './transcript-file.js';
 
@@ -39,7 +39,7 @@ export interface ReplayOptions {
   /** Each call event as the agent UI gets it. */
   onEvent?: (event: CallEvent) => void;
   onStarted?: (message: Extract<IngressServerMessage, { type: 'started' }>) => void;
-  /** A message the server refused (the replay goes on). */
+  /** A message the server refused after `started` (the replay goes on). An error before `started` fails the replay instead. */
   onServerError?: (message: Extract<IngressServerMessage, { type: 'error' }>) => void;
   /** Stops the replay early: the call ends with `replay-aborted`. */
   signal?: AbortSignal;
@@ -49,12 +49,19 @@ export interface ReplayOptions {
 
 export type ReplayEnded = Extract<IngressServerMessage, { type: 'ended' }>;
 
-/** Failures of a replay; `code`: `REPLAY_CONNECT` (no sidecar / refused upgrade), `REPLAY_REFUSED` (start refused), `REPLAY_LOST` (socket closed early). */
+/**
+ * Failures of a replay; `code`: `REPLAY_CONNECT` (no sidecar / refused upgrade), `REPLAY_REFUSED` (start
+ * refused; `serverCode` is the server's {@link IngressErrorCode}), `REPLAY_LOST` (socket closed early).
+ */
 export class ReplayError extends ModsvarError {
+  /** HTTP status of a refused upgrade. */
   readonly status?: number;
-  constructor(code: string, message: string, status?: number) {
+  /** The server's error code when it refused the start, e.g. `INGRESS_BAD_MESSAGE`, `INGRESS_CALL_EXISTS`. */
+  readonly serverCode?: IngressErrorCode;
+  constructor(code: string, message: string, status?: number, serverCode?: IngressErrorCode) {
     super(code, message);
     this.status = status;
+    this.serverCode = serverCode;
   }
 }
 
@@ -75,10 +82,14 @@ export async function replayCall(media: ReplayMedia, options: ReplayOptions): Pr
   const endedD = deferred<ReplayEnded>();
   let ended: ReplayEnded | undefined;
   let failure: Error | undefined;
+  let isStarted = false;
   const fail = (err: Error) => {
     if (failure || ended) return;
     failure = err;
     for (const d of [opened, started, endedD]) d.reject(err);
+    // Nothing more will be sent or awaited: let the process exit.
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    else if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
   };
 
   ws.on('unexpected-response', (_req, res) => {
@@ -102,8 +113,10 @@ export async function replayCall(media: ReplayMedia, options: ReplayOptions): Pr
     } catch {
       return;
     }
-    if (msg.type === 'started') { options.onStarted?.(msg); started.resolve(); }
+    if (msg.type === 'started') { isStarted = true; options.onStarted?.(msg); started.resolve(); }
     else if (msg.type === 'event') options.onEvent?.(msg.event);
+    // Before `started` the only message sent was `start`: an error is its refusal and no call exists.
+    else if (msg.type === 'error' && !isStarted) fail(new ReplayError('REPLAY_REFUSED', `the sidecar refused the call: ${msg.code}: ${msg.message}`, undefined, msg.code));
     else if (msg.type === 'error') options.onServerError?.(msg);
     else if (msg.type === 'ended') { ended = msg; endedD.resolve(msg); }
   });

@@ -75,7 +75,11 @@ class IngressSession {
   #onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) return this.#onAudio(data);
     const msg = parseClientMessage(data.toString('utf8'));
-    if ('error' in msg) return this.#error('INGRESS_BAD_MESSAGE', msg.error);
+    if ('error' in msg) {
+      // A bad `start` creates no call: refuse it, so the sender stops instead of waiting for `started`.
+      if (!this.#call && msg.error.startsWith('start: ')) return this.#refuse('INGRESS_BAD_MESSAGE', msg.error);
+      return this.#error('INGRESS_BAD_MESSAGE', msg.error);
+    }
     if (msg.type === 'start') return this.#start(msg);
     if (!this.#call) return this.#error('INGRESS_NOT_STARTED', `${msg.type} before start`);
     if (this.#ending) return this.#error('INGRESS_ENDED', `${msg.type} after end`, true);

@@ -222,6 +222,24 @@ describe('ingress protocol errors', () => {
     await first.closed;
   });
 
+  it('refuses a start with a bad field and closes with 1008, creating no call', async () => {
+    const s = await rawSocket(TOKENS.ingest);
+    s.ws.send(JSON.stringify({ type: 'start', source: 'transcript', callId: 'bad id!' }));
+    expect(await s.closed).toEqual([1008, 'INGRESS_BAD_MESSAGE']);
+    expect(s.messages).toEqual([{ type: 'error', code: 'INGRESS_BAD_MESSAGE', message: 'start: callId: letters, digits and . _ : @ + - (at most 128)' }]);
+    expect(registry.get('bad id!')).toBeUndefined();
+  });
+
+  it('ends a replay whose start is refused at once, with the server\'s code and message', async () => {
+    const transcript = { turns: [{ role: 'customer' as const, text: 'Too expensive.', startMs: 0, endMs: 900 }] };
+    const err = await replayCall({ kind: 'transcript', transcript }, { url, token: TOKENS.ingest, speed: 'max', callId: 'bad id!' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayError);
+    expect(err).toMatchObject({
+      code: 'REPLAY_REFUSED', serverCode: 'INGRESS_BAD_MESSAGE',
+      message: 'the sidecar refused the call: INGRESS_BAD_MESSAGE: start: callId: letters, digits and . _ : @ + - (at most 128)',
+    });
+  });
+
   it('binds the default streams to the participants the sender names, by role', async () => {
     const s = await rawSocket(TOKENS.ingest);
     s.ws.send(JSON.stringify({ type: 'start', source: 'transcript', callId: 'parts-1', participants: [

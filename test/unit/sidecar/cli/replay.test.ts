@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallCard } from '../../../../sidecar/calls/call-events.js';
-import { formatCard, formatTime, parseReplayArgs } from '../../../../sidecar/cli/replay.js';
+import { formatCard, formatTime, parseReplayArgs, replayFailureStatus } from '../../../../sidecar/cli/replay.js';
+import { ReplayError } from '../../../../sidecar/replay/replay-client.js';
 
 const env = { MODSVAR_REPLAY_TOKEN: 'from-the-environment-123' };
 
@@ -30,6 +31,23 @@ describe('parseReplayArgs', () => {
     expect(parseReplayArgs(['a.wav', '--call-id'], env)).toBe('--call-id needs a value');
     expect(parseReplayArgs(['a.wav'], {})).toBe('no token: set --token or MODSVAR_REPLAY_TOKEN to an API token with role ingest');
     expect(parseReplayArgs(['a.wav', '--url', 'ftp://x'], env)).toBe('--url must be an http(s) URL, not ftp://x');
+  });
+
+  it('checks --call-id and --language with the ingress rules before connecting', () => {
+    expect(parseReplayArgs(['a.wav', '--call-id', 'bad id!'], env)).toBe('--call-id takes letters, digits and . _ : @ + - (at most 128), not "bad id!"');
+    expect(parseReplayArgs(['a.wav', '--call-id', 'x'.repeat(129)], env)).toMatch(/^--call-id takes letters/);
+    expect(parseReplayArgs(['a.wav', '--call-id', 'pbx-7:a@b+c.d_e'], env)).toMatchObject({ callId: 'pbx-7:a@b+c.d_e' });
+    expect(parseReplayArgs(['a.wav', '--language', 'danish!'], env)).toBe('--language takes a BCP-47 tag such as da or en-GB, not "danish!"');
+  });
+});
+
+describe('replayFailureStatus', () => {
+  it('is 2 for a start refused over what the user chose, 1 for any other failure', () => {
+    expect(replayFailureStatus(new ReplayError('REPLAY_REFUSED', 'm', undefined, 'INGRESS_BAD_MESSAGE'))).toBe(2);
+    expect(replayFailureStatus(new ReplayError('REPLAY_REFUSED', 'm', undefined, 'INGRESS_CALL_EXISTS'))).toBe(2);
+    expect(replayFailureStatus(new ReplayError('REPLAY_REFUSED', 'm', undefined, 'INGRESS_START_FAILED'))).toBe(1);
+    expect(replayFailureStatus(new ReplayError('REPLAY_LOST', 'm'))).toBe(1);
+    expect(replayFailureStatus(new ReplayError('REPLAY_CONNECT', 'm', 401))).toBe(1);
   });
 });
 
