@@ -16,9 +16,11 @@
  * session reconstructed from the message itself (its own streams, not held, no metadata participants).
  * RTP ports are the first even ports of `sip.rtpPortMin..rtpPortMax`. The source-address ACL is checked
  * only with `--source ADDR` (a file has no network source; the top Via's `received=`/host is shown as
- * `sourceAddress`). Exit status: 0 for a 2xx, 1 otherwise, 2 for usage errors.
+ * `sourceAddress`). Exit status: 0 for a 2xx, 1 otherwise, 2 for usage errors (including a `--source`
+ * that is not an IP address, checked with `net.isIP`).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { loadConfig } from '../config/load-config.js';
 import type { SipConfig } from '../config/schema.js';
 import { isInDialog, parseSipMessage, topViaSource } from '../sip/sip-message.js';
@@ -32,7 +34,8 @@ FILE.sip may be - to read the message from standard input.
   --config FILE     configuration file (default: MODSVAR_CONFIG or config/modsvar.yaml)
   --session FILE    an earlier request of the same dialog (repeatable; the first is the initial INVITE);
                     FILE.sip is then interpreted inside that session
-  --source ADDR     check sip.allowedSources against ADDR (without it the ACL is not checked)
+  --source ADDR     check sip.allowedSources against ADDR, an IPv4 or IPv6 address
+                    (without it the ACL is not checked)
 Exit status: 0 for a 2xx response, 1 otherwise, 2 for usage errors.
 `;
 
@@ -49,6 +52,7 @@ function parseArgs(argv: string[]): Options | string {
       if (!v) return `${a} needs a value`;
       if (a === '--config') opts.config = v;
       else if (a === '--session') opts.sessions.push(v);
+      else if (isIP(v) === 0) return `--source needs an IPv4 or IPv6 address, got "${v}"`;
       else opts.source = v;
     } else if (a.startsWith('--')) return `unknown option ${a}`;
     else if (!opts.file) opts.file = a;

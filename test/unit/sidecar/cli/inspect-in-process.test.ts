@@ -100,6 +100,17 @@ describe('modsvar inspect in-dialog requests without --session', () => {
     expect(r.json.sourceAddress).toBe('203.0.113.30');
   });
 
+  it('refuses a --source that is not an IP address as a usage error (exit 2), not as a 403', async () => {
+    const r = await inspect('test/fixtures/siprec/18-audiocodes-mediant-siprec.sip', '--source', 'not-an-ip');
+    expect(r.code).toBe(2);
+    expect(r.json).toEqual({});
+    expect(r.stderr).toContain('--source needs an IPv4 or IPv6 address, got "not-an-ip"');
+    const v6 = await inspect('test/fixtures/siprec/18-audiocodes-mediant-siprec.sip', '--source', '2001:db8::30');
+    expect(v6.code).toBe(1);
+    expect(v6.json.response.status).toBe(403);
+    expect(v6.json.sourceAddress).toBe('2001:db8::30');
+  });
+
 
   it('exits 2 on a file that cannot be read and 1 on a file that is not a SIP request', async () => {
     const missing = await inspect('test/fixtures/siprec/no-such-file.sip');
