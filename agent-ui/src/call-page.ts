@@ -1,14 +1,17 @@
 /**
  * One call, live: header (customer, CRM facts, timer, media/ASR health), transcript, cards and the
- * objection timeline. Agents act on cards; supervisors see the same page read-only.
+ * objection timeline. Agents act on cards; supervisors see the same page read-only. Every time on the
+ * page (timer, transcript, card times, timeline) is call time, ms from call start: see call-clock.ts.
  */
 import { api } from './api';
+import { callTimeMs, cardCallMs, timelinePositionMs } from './call-clock';
 import { CardsPanel } from './cards-panel';
 import { duration, h, pct } from './dom';
 import { chooseLanguage, pickLanguage, strings, UI_LANGUAGES, type Strings, type UiLanguage } from './i18n';
 import { ResumableSocket } from './socket';
 import { renderTimeline } from './timeline';
 import { TranscriptPanel } from './transcript-panel';
+import { participantLabel } from './participant-label';
 import type { CallEvent, CallSnapshot, ComponentHealth, LedgerEntry } from './types';
 
 export interface CallPageOptions {
@@ -33,6 +36,8 @@ export class CallPage {
   #banner = h('div.banner', { hidden: true });
   #socket?: ResumableSocket<CallEvent>;
   #timer?: number;
+  /** Latest position the call's events reached on its timeline, ms from call start (call-clock.ts). */
+  #positionMs = 0;
   readonly #o: CallPageOptions;
 
   constructor(options: CallPageOptions) {
@@ -76,8 +81,8 @@ export class CallPage {
     const snap = this.#snap;
     if (!snap) return;
     switch (e.type) {
-      case 'transcript.interim': this.#transcript!.interim(e.segment); break;
-      case 'transcript.final': this.#transcript!.final(e.segment); break;
+      case 'transcript.interim': this.#advance(e.segment.endMs); this.#transcript!.interim(e.segment); break;
+      case 'transcript.final': this.#advance(e.segment.endMs); this.#transcript!.final(e.segment); break;
       case 'card.created':
       case 'card.updated': {
         this.#cards!.upsert(e.card);
@@ -92,6 +97,7 @@ export class CallPage {
       case 'objection': {
         // one entry per objection: an update takes the new class and words, a withdrawal leaves the timeline
         const state = e.state ?? 'raised';
+        this.#advance(e.objection.raisedMs);
         const i = snap.objections.findIndex((o) => o.objectionId === e.objection.objectionId);
         if (i >= 0) snap.objections[i] = { ...e.objection, raisedMs: snap.objections[i].raisedMs, state };
         else snap.objections.push({ ...e.objection, state });
@@ -125,8 +131,10 @@ export class CallPage {
     this.#cards?.destroy();
     this.#transcript = new TranscriptPanel(this.#t);
     this.#transcript.setParticipants(call.participants);
+    this.#positionMs = timelinePositionMs([...call.transcript, ...call.interims], call.objections.map((o) => o.raisedMs));
     this.#cards = new CardsPanel(this.#t, {
       readOnly: this.#o.readOnly,
+      callMsOf: (card) => cardCallMs(card, this.#snap!.objections, this.#ledger.values(), this.#snap!.summary),
       onFeedback: async (card, kind) => { await api.feedback(this.#o.callId, card.cardId, kind); },
     });
     document.documentElement.lang = this.#lang;
@@ -137,9 +145,17 @@ export class CallPage {
     this.#renderTimeline();
   }
 
+  /** Call time now, ms from call start (call-clock.ts). */
   #elapsedMs(): number {
-    const s = this.#snap!.summary;
-    return (s.endedAtMs ?? Date.now()) - s.startedAtMs;
+    return callTimeMs(this.#snap!.summary, this.#positionMs, Date.now());
+  }
+
+  /** An event reached `ms` on the call's timeline: the clock follows at once. */
+  #advance(ms: number): void {
+    if (!(ms > this.#positionMs)) return;
+    this.#positionMs = ms;
+    const timer = this.#header.querySelector('.timer');
+    if (timer) timer.textContent = duration(this.#elapsedMs());
   }
 
   #tick(): void {
@@ -160,7 +176,10 @@ export class CallPage {
     const c = snap.customer;
     const customerP = snap.participants.find((p) => p.role === 'customer');
     const agentP = snap.participants.find((p) => p.role === 'agent');
-    const number = c?.number ?? snap.summary.customer?.number;
+    // Real names and numbers only: placeholders ("Customer", sip:customer@replay.invalid) and repeats are left out.
+    const title = participantLabel({ name: c?.name, aor: '' }) ?? participantLabel(customerP) ?? participantLabel({ aor: c?.number ?? snap.summary.customer?.number ?? '' });
+    const number = participantLabel({ aor: c?.number ?? snap.summary.customer?.number ?? customerP?.aor ?? '' }, [title]);
+    const agentName = participantLabel(agentP);
     const facts: [string, string][] = [];
     if (c?.employees !== undefined) facts.push([t.employees, String(c.employees)]);
     if (c?.industry) facts.push([t.industry, c.industry]);
@@ -177,15 +196,15 @@ export class CallPage {
     }, ...UI_LANGUAGES.map((l) => h('option', { value: l, selected: l === this.#lang }, l.toUpperCase())));
     this.#header.replaceChildren(
       h('div.who',
-        h('h1.customer-name', { dataset: { testid: 'customer-name' } }, c?.name ?? customerP?.name ?? number ?? t.customer),
+        h('h1.customer-name', { dataset: { testid: 'customer-name' } }, title ?? t.customer),
         h('div.customer-sub',
           number ? h('span.number', number) : null,
           c?.company ? h('span.company', c.company) : null,
-          agentP ? h('span.agent-name', `${t.agent}: ${agentP.name ?? agentP.aor}`) : null),
+          agentName ? h('span.agent-name', `${t.agent}: ${agentName}`) : null),
         facts.length ? h('ul.facts', ...facts.map(([k, v]) => h('li', k ? h('span.k', k) : null, h('span.v', v)))) : null),
       h('div.status',
         h(`span.state.state-${state}`, state === 'ended' ? t.callEnded : state === 'held' ? '⏸' : '● LIVE'),
-        h('span.timer', { 'aria-label': 'call duration' }, duration(this.#elapsedMs())),
+        h('span.timer', { 'aria-label': t.callTime, title: t.callTime }, duration(this.#elapsedMs())),
         h('div.health', ...this.#healthChips()),
         this.#o.readOnly ? h('span.readonly', t.readOnly) : null,
         source && source !== 'siprec' ? h('span.source-badge', { dataset: { testid: 'call-source' } }, t.replaySource[source]) : null,
@@ -196,8 +215,15 @@ export class CallPage {
   #healthChips(): HTMLElement[] {
     const t = this.#t;
     const chips: HTMLElement[] = [];
+    // A transcript replay has no audio and no speech recognition: those chips say "not applicable".
+    const noMedia = this.#snap!.summary.source === 'transcript';
     for (const component of ['media', 'asr', 'llm', 'crm']) {
       const hh = this.#health.get(component);
+      if ((component === 'media' || component === 'asr') && noMedia && !hh) {
+        chips.push(h('span.chip.chip-na', { title: t.notApplicable[component], dataset: { testid: `health-${component}`, status: 'n/a' } },
+          h('i.dot'), t.health[component]));
+        continue;
+      }
       if (!hh && component !== 'media' && component !== 'asr') continue;
       const status = hh?.status ?? 'ok';
       let extra = '';
@@ -207,7 +233,7 @@ export class CallPage {
         if (rec + lost > 0) extra = ` · ${pct(lost / (rec + lost))} ${t.loss}`;
       }
       if (component === 'asr' && hh?.asrDelayMs !== undefined) extra = ` · ${Math.round(hh.asrDelayMs)} ms`;
-      chips.push(h(`span.chip.chip-${status}`, { title: hh?.detail ?? t.status[status], dataset: { testid: `health-${component}` } },
+      chips.push(h(`span.chip.chip-${status}`, { title: hh?.detail ?? t.status[status], dataset: { testid: `health-${component}`, status } },
         h('i.dot'), `${t.health[component]}${extra}`));
     }
     return chips;

@@ -4,7 +4,7 @@
  * guard removed sentences, cited facts expandable to their text and source, and the buttons
  * used / dismiss / wrong / copy with keyboard shortcuts (U, D, W, C; J/K move between cards).
  */
-import { h, pct } from './dom';
+import { duration, h, pct } from './dom';
 import type { Strings } from './i18n';
 import type { CallCard, FeedbackKind } from './types';
 
@@ -12,6 +12,8 @@ const VERIFIED = 0.8;
 
 export interface CardsPanelOptions {
   readOnly: boolean;
+  /** The card's time on the call's timeline, ms from call start (call-clock.ts `cardCallMs`); undefined = unknown. */
+  callMsOf(card: CallCard): number | undefined;
   onFeedback(card: CallCard, kind: FeedbackKind): Promise<void>;
 }
 
@@ -126,7 +128,8 @@ export class CardsPanel {
     const button = (kind: FeedbackKind, label: string, key: string) =>
       h(`button.fb.fb-${kind}`, { type: 'button', 'aria-pressed': String(fb === kind), title: `${label} (${key})`, onclick: () => void this.#feedback(card, kind) },
         label, h('kbd', key));
-    const created = new Date(card.createdAtMs);
+    const callMs = this.#o.callMsOf(card);
+    const wall = new Date(card.createdAtMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
     return h(`article.card${low ? '.low' : ''}${noAnswer ? '.no-answer' : ''}${fb ? `.fb-${fb}` : ''}`,
       { dataset: { cardId: card.cardId, testid: 'card' }, onclick: () => this.#select(card.cardId) },
       h('header.card-head',
@@ -134,7 +137,7 @@ export class CardsPanel {
         h(`span.conf${low ? '.conf-low' : '.conf-ok'}`, { title: `confidence ${card.confidence.toFixed(2)}` },
           low ? `⚠ ${pct(card.confidence)} · ${t.notVerified}` : `✓ ${pct(card.confidence)} · ${t.verified}`),
         drafting ? h('span.status', t.drafting) : null,
-        h('time.card-time', created.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }))),
+        callMs !== undefined ? h('time.card-time', { title: t.cardTimeHelp(wall), dataset: { testid: 'card-time' } }, duration(callMs)) : null),
       noAnswer ? h('p.reply.no-answer-text', h('strong', `${t.noAnswer}. `), card.text) : h(`p.reply${drafting ? '.streaming' : ''}`, card.text),
       card.playbookMove ? h('p.playbook', h('strong', `${t.askInstead}: `), card.playbookMove) : null,
       card.removedCount > 0 ? h('p.removed', { dataset: { testid: 'removed' } }, `✂ ${t.removed(card.removedCount)}`) : null,

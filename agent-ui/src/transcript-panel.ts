@@ -5,6 +5,7 @@
  */
 import { duration, h } from './dom';
 import type { Strings } from './i18n';
+import { participantLabel } from './participant-label';
 import type { CallParticipant, TranscriptSegment } from './types';
 
 export class TranscriptPanel {
@@ -73,7 +74,8 @@ export class TranscriptPanel {
 
   #line(seg: TranscriptSegment, interim: boolean): HTMLElement {
     const role = seg.role === 'agent' || seg.role === 'customer' ? seg.role : 'unknown';
-    const who = seg.speaker ?? this.#participants.find((p) => p.role === role)?.name;
+    // The speaker's name or number; placeholders that only repeat the role ("Customer") are left out.
+    const who = participantLabel({ name: seg.speaker, aor: '' }) ?? participantLabel(this.#participants.find((p) => p.role === role));
     const label = role === 'agent' ? this.#t.agent : role === 'customer' ? this.#t.customer : this.#t.unknownSpeaker;
     return h(`li.line.${role}${interim ? '.interim' : ''}`, { dataset: { utteranceId: seg.utteranceId } },
       h('div.line-meta',

@@ -7,6 +7,7 @@ import { api, type StatsToday } from './api';
 import { duration, h, pct } from './dom';
 import { chooseLanguage, pickLanguage, strings, UI_LANGUAGES, type Strings, type UiLanguage } from './i18n';
 import { ResumableSocket } from './socket';
+import { aorLabel, participantLabel } from './participant-label';
 import type { CallSummary, WallEvent } from './types';
 
 type SortKey = 'agent' | 'customer' | 'duration' | 'objections' | 'unanswered' | 'lastCard' | 'health';
@@ -125,6 +126,11 @@ export class WallPage {
     if (count) count.textContent = String(rows.length);
     this.#tbody.replaceChildren(...rows.map((c) => {
       const alert = c.alerts.length > 0;
+      // Placeholders of replays ("Agent", sip:agent@replay.invalid, "Customer") are not shown.
+      const agentName = c.agent ? participantLabel(c.agent) : undefined;
+      const agentAor = c.agent && aorLabel(c.agent.aor) ? c.agent.aor.replace(/^sips?:/, '') : undefined;
+      const customerName = participantLabel({ name: c.customer?.name, aor: '' });
+      const customerNumber = participantLabel({ aor: c.customer?.number ?? '' }, [customerName]);
       return h(`tr${alert ? '.alert' : ''}`, {
         tabindex: 0,
         dataset: { callId: c.callId, testid: 'wall-row' },
@@ -132,10 +138,10 @@ export class WallPage {
         onclick: () => this.#open(c.callId),
         onkeydown: (e: KeyboardEvent) => { if (e.key === 'Enter') this.#open(c.callId); },
       },
-      h('td', h('div.cell-main', c.agent?.name ?? c.agent?.aor ?? '—',
+      h('td', h('div.cell-main', agentName ?? '—',
         c.source && c.source !== 'siprec' ? h('span.source-badge', { dataset: { testid: 'call-source' } }, t.replaySource[c.source]) : null),
-      c.agent?.name ? h('div.cell-sub', c.agent.aor.replace(/^sips?:/, '')) : null),
-      h('td', h('div.cell-main', c.customer?.name ?? c.customer?.number ?? '—'), h('div.cell-sub', [c.customer?.company, c.customer?.name ? c.customer?.number : undefined].filter(Boolean).join(' · '))),
+      agentAor && agentName !== aorLabel(c.agent!.aor) ? h('div.cell-sub', agentAor) : null),
+      h('td', h('div.cell-main', customerName ?? customerNumber ?? '—'), h('div.cell-sub', [c.customer?.company, customerName ? customerNumber : undefined].filter(Boolean).join(' · '))),
       h('td.num.mono', duration(Date.now() - c.startedAtMs)),
       h('td.num', { dataset: { testid: 'objections' } }, c.objectionsRaised),
       h('td.num', { dataset: { testid: 'unanswered' } }, h(`span${c.objectionsUnanswered ? '.pill.pill-warn' : ''}`, c.objectionsUnanswered)),

@@ -179,4 +179,60 @@ describe.skipIf(!CHROMIUM)('agent UI and supervisor wall in Chromium', () => {
     expect(existsSync(join(ARTIFACTS, 'supervisor-wall.png'))).toBe(true);
     await page.context().close();
   });
+
+  it('shows a transcript replay at 2× in call time, with media and ASR not applicable and no placeholder names', async () => {
+    // A transcript replay 49 s of wall time in, at 2× speed: the call's timeline has reached 1:38.
+    const callId = 'replay-transcript-2x';
+    const startedAtMs = Date.now() - 49_000;
+    registry.upsertCall({
+      callId, startedAtMs, language: 'en', source: 'transcript',
+      participants: [
+        { id: 'agent', aor: 'sip:agent@replay.invalid', name: 'Agent', role: 'agent' },
+        { id: 'customer', aor: 'sip:customer@replay.invalid', name: 'Customer', role: 'customer' },
+      ],
+    });
+    const seg = (i: number, role: 'agent' | 'customer', startMs: number, endMs: number, text: string) =>
+      registry.publish({ type: 'transcript.final', callId, segment: { utteranceId: `${callId}-u${i}`, streamLabel: role === 'agent' ? '1' : '2', role, text, startMs, endMs } });
+    seg(0, 'agent', 80_000, 86_000, 'Thanks for taking the time today.');
+    seg(1, 'customer', 92_000, 98_000, 'Honestly this is more than we pay for our current tool.');
+    registry.publish({ type: 'objection', callId, objection: { objectionId: 'ro1', objectionClass: 'price', confidence: 0.9, utteranceId: `${callId}-u1`, text: 'more than we pay', raisedMs: 92_000 } });
+    // the ledger entry is raised at 1:45 (later than the clock) and was shown on another clock: never past "now"
+    registry.publish({ type: 'ledger', callId, entry: { objectionId: 'ro1', objectionClass: 'price', state: 'card_shown', raisedMs: 105_000, cardShownMs: 49_000, cardId: 'rc1' } });
+    registry.publish({ type: 'card.created', callId, card: {
+      cardId: 'rc1', objectionId: 'ro1', objectionClass: 'price', status: 'final', text: 'Teams of your size save 12 % on licences in the first year.',
+      citations: [], confidence: 0.9, removedCount: 0, language: 'en', createdAtMs: Date.now(), updatedAtMs: Date.now(), stages: {},
+    } });
+
+    const page = await signIn(TOKENS.sup, `/call/${callId}`);
+    await page.locator('[data-testid=call-source]').waitFor();
+    expect(await page.locator('.timer').textContent()).toBe('01:38');
+    expect(await page.locator('[data-testid=card-time]').textContent()).toBe('01:32');
+    expect(await page.locator('.line.customer .at').textContent()).toBe('01:32');
+    for (const component of ['media', 'asr']) {
+      const chip = page.locator(`[data-testid=health-${component}]`);
+      expect(await chip.getAttribute('data-status')).toBe('n/a');
+      expect(await chip.getAttribute('title')).toContain('Not applicable');
+      expect(await chip.locator('.dot').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(194, 200, 208)');
+    }
+    // placeholders never show: one "Customer" heading, no "Agent: Agent", no speaker names repeating the role
+    expect(await page.locator('[data-testid=customer-name]').textContent()).toBe('Customer');
+    expect(await page.locator('.customer-sub').textContent()).toBe('');
+    expect(await page.locator('.line .who').count()).toBe(0);
+    // the timeline's marker stays at or before the now line, and every label inside the drawing
+    const box = await page.locator('[data-testid=timeline] svg').evaluate((svg) => {
+      const now = Number(svg.querySelector('line.now')!.getAttribute('x1'));
+      const dots = [...svg.querySelectorAll('circle.dot')].map((c) => Number(c.getAttribute('cx')));
+      const texts = [...svg.querySelectorAll('text')].map((t) => (t as SVGTextElement).getBBox()).map((b) => [b.x, b.x + b.width]);
+      return { now, dots, texts, width: (svg as SVGSVGElement).viewBox.baseVal.width };
+    });
+    expect(box.dots.length).toBe(1);
+    for (const x of box.dots) expect(x).toBeLessThanOrEqual(box.now);
+    for (const [from, to] of box.texts) {
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(to).toBeLessThanOrEqual(box.width);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'replay-call.png') });
+    registry.endCall(callId, 'bye');
+    await page.context().close();
+  });
 });
