@@ -60,7 +60,11 @@ const language = z.string().regex(LANGUAGE_PATTERN, 'a BCP-47 tag such as da or 
 /** The `start` message. */
 export const ingressStartSchema = z.object({
   type: z.literal('start'),
-  /** The call ID the UI shows; default `<source>-<UTC date and time>-<random>`. */
+  /**
+   * The call ID the UI shows; default `<source>-<UTC date and time>-<random>`. Must not be the ID of a
+   * live call or of a recent (ended) call the sidecar still lists: such a start is refused with
+   * `INGRESS_CALL_EXISTS` (a replay never merges into another call).
+   */
   callId: z.string().regex(CALL_ID_PATTERN, CALL_ID_RULE).optional(),
   source: z.enum(['replay', 'transcript']),
   /** Call language (BCP-47); default the sidecar's `asr.defaultLanguage`. */

@@ -1,4 +1,5 @@
 import type { PcmFrame } from '../../media/stream-pipeline-types.js';
+import { ModsvarError } from '../core/errors.js';
 import type { AsrCallOverride } from '../../media/asr/create-asr.js';
 import type { Participant, Role } from '../sip/siprec-types.js';
 import type { Call } from './call.js';
@@ -139,12 +140,39 @@ export type CallHubEvents = {
 export interface CallHubLike {
   /**
    * Starts a call and returns its handle.
+   *
+   * A call ID that belongs to a recent (ended) call still held by the registry is never merged into it:
+   * - `source: 'siprec'`: the PBX chooses the IDs (some recycle them), so the ended call's record is
+   *   dropped (it leaves the recent calls) and the new call starts fresh; a warning is logged.
+   * - `replay` / `transcript`: the sender chose the ID, so it is refused ({@link CallIdUsedError}) and
+   *   the ended call stays as it was.
    * @throws TypeError when `callId` is empty or a stream label repeats.
    * @throws InvalidStateError (code `INVALID_STATE`) when a live call already has this ID, or after the hub closed.
+   * @throws CallIdUsedError (code `CALL_ID_USED`) for a replay or transcript call whose ID a recent call used.
    */
   startCall(options: StartCallOptions): CallHandle;
   /** The live call with this ID. */
   get(callId: string): CallHandle | undefined;
   /** Live calls. */
   readonly size: number;
+}
+
+/**
+ * A replay or transcript call was started with the ID of a recent (ended) call that the registry still
+ * holds; `code` `CALL_ID_USED`. Choose another ID (the recent call keeps its transcript and cards).
+ */
+export class CallIdUsedError extends ModsvarError {
+  readonly callId: string;
+  /** When the earlier call ended, epoch ms (undefined if not known). */
+  readonly endedAtMs?: number;
+  constructor(callId: string, endedAtMs: number | undefined) {
+    super('CALL_ID_USED', `call ID ${callId} was used by a call that ended${endedAtMs !== undefined ? ` at ${formatUtc(endedAtMs)}` : ''} (still in the recent calls)`);
+    this.callId = callId;
+    this.endedAtMs = endedAtMs;
+  }
+}
+
+/** `2026-11-30 19:40:12 UTC`. */
+function formatUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

@@ -10,8 +10,10 @@ import type { Participant } from '../sip/siprec-types.js';
 import { Call } from './call.js';
 import type { CallEventInit, ComponentHealth } from './call-events.js';
 import { healthChanged } from './call-events.js';
-import type {
-  CallEndReason, CallHandle, CallHubEvents, CallHubLike, CallSource, CallStreamSpec, StartCallOptions, TranscriptTurn,
+import {
+  CallIdUsedError,
+  type CallEndReason, type CallHandle, type CallHubEvents, type CallHubLike, type CallSource, type CallStreamSpec,
+  type StartCallOptions, type TranscriptTurn,
 } from './call-hub-types.js';
 import type { CallRegistry, FeedbackRecord } from './call-registry.js';
 import { CallTranscriber, type TranscribedSession } from './call-transcriber.js';
@@ -82,6 +84,7 @@ export class CallHub extends EnhancedEmitter<CallHubEvents> implements CallHubLi
     if (this.#calls.has(options.callId)) throw new InvalidStateError(`startCall: call ${options.callId} is already live`);
     const labels = options.streams.map((s) => s.label);
     if (new Set(labels).size !== labels.length) throw new TypeError(`startCall: repeated stream label in ${labels.join(', ')}`);
+    this.#reuseOfEndedCall(options);
     const call = new HubCall(options, this.#o, () => this.#noAsrWarning(options.source));
     this.#calls.set(call.callId, call);
     call.call.once('ended', ({ reason }) => {
@@ -99,6 +102,20 @@ export class CallHub extends EnhancedEmitter<CallHubEvents> implements CallHubLi
       this.#offFeedback?.();
     })();
     return this.#closing;
+  }
+
+  /**
+   * A recent (ended) call in the registry with this ID: SIPREC replaces its record (the PBX decides
+   * IDs), other sources are refused. See {@link CallHubLike.startCall}.
+   * @throws CallIdUsedError for a replay or transcript call
+   */
+  #reuseOfEndedCall({ callId, source }: StartCallOptions): void {
+    const previous = this.#o.registry?.get(callId);
+    if (!previous || previous.state !== 'ended') return;
+    if (source !== 'siprec') throw new CallIdUsedError(callId, previous.endedAtMs);
+    this.#o.registry!.forget(callId);
+    this.#o.logger.warn({ callId, previousStartedAtMs: previous.startedAtMs, previousEndedAtMs: previous.endedAtMs },
+      'call ID reused by the recording client: the ended call with this ID left the recent calls; the new call starts fresh');
   }
 
   #noAsrWarning(source: CallSource): void {

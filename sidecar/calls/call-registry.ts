@@ -168,6 +168,20 @@ export class CallRegistry {
   }
 
   /**
+   * Drops an ended call's record now (its transcript, cards, ledger, feedback and event log), so a new
+   * call with the same ID starts from nothing instead of merging into it. Emits `callremoved`.
+   * @returns true when an ended call was dropped; false when there was none or the call is still live
+   *   (a live call is never dropped)
+   */
+  forget(callId: string): boolean {
+    const entry = this.#calls.get(callId);
+    if (!entry || entry.view.state !== 'ended') return false;
+    this.#calls.delete(callId);
+    this.observer.safeEmit('callremoved', callId);
+    return true;
+  }
+
+  /**
    * Records the agent's feedback on a card and publishes the updated card.
    * @throws ModsvarError `CALL_NOT_FOUND` / `CARD_NOT_FOUND`.
    */

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type {} from '@fastify/websocket';
 import type {} from '@fastify/rate-limit';
 import type { WebSocket } from 'ws';
-import type { CallHandle, CallHubLike, CallStreamSpec } from '../../calls/call-hub-types.js';
+import { CallIdUsedError, type CallHandle, type CallHubLike, type CallStreamSpec } from '../../calls/call-hub-types.js';
 import type { CallRegistry } from '../../calls/call-registry.js';
 import { InvalidStateError } from '../../core/errors.js';
 import {
@@ -114,8 +114,12 @@ class IngressSession {
         ...(msg.asrProvider && { asr: { provider: msg.asrProvider } }),
       });
     } catch (err) {
-      const exists = err instanceof InvalidStateError && this.#o.hub.get(callId) !== undefined;
-      return this.#refuse(exists ? 'INGRESS_CALL_EXISTS' : 'INGRESS_START_FAILED', (err as Error).message);
+      // A call ID in use is refused, never merged: live, or a recent call's (choose another ID).
+      if (err instanceof CallIdUsedError) return this.#refuse('INGRESS_CALL_EXISTS', `${err.message}; choose another --call-id`);
+      if (err instanceof InvalidStateError && this.#o.hub.get(callId) !== undefined) {
+        return this.#refuse('INGRESS_CALL_EXISTS', `call ID ${callId} belongs to a live call; choose another --call-id`);
+      }
+      return this.#refuse('INGRESS_START_FAILED', (err as Error).message);
     }
     // The UI labels replayed calls (and transcript replays as such).
     this.#o.registry.upsertCall({ callId, source: msg.source });

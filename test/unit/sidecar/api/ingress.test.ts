@@ -240,6 +240,23 @@ describe('ingress protocol errors', () => {
     });
   });
 
+  it('refuses to replay into a recent call\'s ID: the second replay is refused, the first call stays as it was', async () => {
+    const turns = (text: string) => ({ kind: 'transcript' as const, transcript: { turns: [{ role: 'customer' as const, text, startMs: 0, endMs: 900 }] } });
+    await replayCall(turns('The first call.'), { url, token: TOKENS.ingest, speed: 'max', callId: 'reuse-1' });
+    const before = registry.snapshot('reuse-1')!.call;
+    const err = await replayCall(turns('The second call.'), { url, token: TOKENS.ingest, speed: 'max', callId: 'reuse-1' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayError);
+    const endedAt = new Date(before.summary.endedAtMs!).toISOString().slice(0, 19).replace('T', ' ');
+    expect(err).toMatchObject({
+      code: 'REPLAY_REFUSED', serverCode: 'INGRESS_CALL_EXISTS',
+      message: `the sidecar refused the call: INGRESS_CALL_EXISTS: call ID reuse-1 was used by a call that ended at ${endedAt} UTC (still in the recent calls); choose another --call-id`,
+    });
+    const after = registry.snapshot('reuse-1')!.call;
+    expect(after.transcript.map((t) => t.text)).toEqual(['The first call.']);
+    expect(after.summary).toEqual(before.summary);
+    expect(after.summary.endedAtMs).toBeGreaterThanOrEqual(after.summary.startedAtMs);
+  });
+
   it('binds the default streams to the participants the sender names, by role', async () => {
     const s = await rawSocket(TOKENS.ingest);
     s.ws.send(JSON.stringify({ type: 'start', source: 'transcript', callId: 'parts-1', participants: [

@@ -6,6 +6,7 @@ import { createObjectionDetector } from '../../../../sidecar/assist/detection/cr
 import type { CustomerContext } from '../../../../sidecar/assist/ports.js';
 import type { CallEvent } from '../../../../sidecar/calls/call-events.js';
 import { CallHub } from '../../../../sidecar/calls/call-hub.js';
+import { CallIdUsedError } from '../../../../sidecar/calls/call-hub-types.js';
 import { CallRegistry } from '../../../../sidecar/calls/call-registry.js';
 import { Call } from '../../../../sidecar/calls/call.js';
 import { configSchema } from '../../../../sidecar/config/schema.js';
@@ -325,5 +326,64 @@ describe('CallHub', () => {
     // no ASR configured: said once, with how to enable it
     expect(lines.filter((l) => l.msg.includes('no ASR provider')).length).toBe(1);
     expect(lines.find((l) => l.msg.includes('no ASR provider'))!.msg).toContain('MODSVAR_ASR__DEEPGRAM__API_KEY');
+  });
+
+  it('refuses a replay or transcript call with the ID of a recent ended call, which stays as it was', async () => {
+    registry = new CallRegistry();
+    hub = new CallHub({ registry, defaultLanguage: 'en', logger: captureLogger().logger });
+    const first = hub.startCall({ callId: 'reuse-1', participants: PARTICIPANTS, streams: STREAMS, source: 'transcript' });
+    first.addTranscriptTurn({ role: 'customer', text: 'First call.', startMs: 0, endMs: 500 });
+    await first.end('replay-finished');
+    const before = registry.snapshot('reuse-1')!;
+    for (const source of ['transcript', 'replay'] as const) {
+      let err: unknown;
+      try {
+        hub.startCall({ callId: 'reuse-1', participants: PARTICIPANTS, streams: STREAMS, source });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CallIdUsedError);
+      expect(err).toMatchObject({ code: 'CALL_ID_USED', callId: 'reuse-1', endedAtMs: before.call.summary.endedAtMs });
+      expect((err as Error).message).toBe(`call ID reuse-1 was used by a call that ended at ${new Date(before.call.summary.endedAtMs!).toISOString().slice(0, 19).replace('T', ' ')} UTC (still in the recent calls)`);
+    }
+    expect(hub.size).toBe(0);
+    expect(registry.snapshot('reuse-1')).toEqual({ ...before, atMs: expect.any(Number) });
+  });
+
+  it('starts a SIPREC call whose ID the PBX recycled fresh: the ended call\'s record, cards and feedback are gone', async () => {
+    registry = new CallRegistry();
+    hub = new CallHub({ registry, assist: { detector, composer: fakeComposer() }, defaultLanguage: 'en', logger: captureLogger().logger });
+    const removed: string[] = [];
+    registry.observer.on('callremoved', (id) => removed.push(id));
+    const old = new Call({ callId: 'pbx-42', participants: PARTICIPANTS, startedAtMs: Date.now() - 60_000 });
+    const first = hub.startCall({ callId: 'pbx-42', participants: PARTICIPANTS, streams: STREAMS, source: 'siprec', call: old });
+    first.addTranscriptTurn({ role: 'customer', text: 'That is too expensive for us.', startMs: 1000, endMs: 2000 });
+    await new Promise((r) => setTimeout(r, 5));
+    const card = events('pbx-42').find((e) => e.type === 'card.created')!;
+    registry.giveFeedback('pbx-42', card.type === 'card.created' ? card.card.cardId : '', 'used', 'token:AGENT');
+    await first.drain();
+    old.end('bye');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(registry.get('pbx-42')!.state).toBe('ended');
+
+    const fresh = new Call({ callId: 'pbx-42', participants: PARTICIPANTS });
+    const second = hub.startCall({ callId: 'pbx-42', participants: PARTICIPANTS, streams: STREAMS, source: 'siprec', call: fresh });
+    expect(removed).toEqual(['pbx-42']);
+    const snap = registry.snapshot('pbx-42')!.call;
+    expect(snap.summary.state).toBe('active');
+    expect(snap.summary.startedAtMs).toBe(fresh.startedAtMs);
+    expect(snap.summary.endedAtMs).toBeUndefined();
+    expect(snap.transcript).toEqual([]);
+    expect(snap.cards).toEqual([]);
+    expect(snap.objections).toEqual([]);
+    second.addTranscriptTurn({ role: 'customer', text: 'We have no budget this year.', startMs: 500, endMs: 1500 });
+    await new Promise((r) => setTimeout(r, 5));
+    await second.drain();
+    fresh.end('bye');
+    const after = registry.snapshot('pbx-42')!.call;
+    expect(after.transcript.map((t) => t.text)).toEqual(['We have no budget this year.']);
+    expect(after.cards).toHaveLength(1);
+    expect(after.cards[0].feedback).toBeUndefined();
+    expect(after.summary.endedAtMs).toBeGreaterThanOrEqual(after.summary.startedAtMs);
   });
 });

@@ -174,4 +174,19 @@ describe('CallRegistry', () => {
     expect(stats.wrongRate).toBe(1);
     r.close();
   });
+
+  it('forgets an ended call on request (callremoved), never a live one', () => {
+    const registry = new CallRegistry();
+    const removed: string[] = [];
+    registry.observer.on('callremoved', (id) => removed.push(id));
+    registry.upsertCall({ callId: 'f1' });
+    expect(registry.forget('f1')).toBe(false);
+    expect(registry.get('f1')!.state).toBe('active');
+    registry.endCall('f1', 'bye');
+    expect(registry.forget('f1')).toBe(true);
+    expect(registry.get('f1')).toBeUndefined();
+    expect(registry.forget('f1')).toBe(false);
+    expect(removed).toEqual(['f1']);
+    registry.close();
+  });
 });
