@@ -7,9 +7,11 @@
  *
  * `{"method", "response": {"status", "reason", "headers", "sdp"?}, "session": {"callId", "callIdSource",
  * "dialogCallId", "metadataNamespace"?, "hold", "pendingOffer"?, "participants": [{"id", "aor", "name"?, "role", "roleSource"}],
- * "streams": [{"label", "mediaIndex", "mediaType", "participantId"?, "participantIds"?, "role"?, "direction",
+ * "streams": [{"label", "mediaIndex", "mediaType", "participantId"?, "participantIds"?, "role", "direction",
  * "held", "codec"?, "payloadType"?, "offeredCodecs", "localPort"?, "remoteAddress"?, "remotePort",
- * "rejectedReason"?}]} | null, "change"?, "changes"?, "warnings": [...]}`
+ * "rejectedReason"?}]} | null, "change"?: {"type", …}, "changes"?: [{"type", …}], "warnings": [...]}`
+ *
+ * A stream's `role` is always printed: `unknown` for video and for streams no participant sends (yet).
  *
  * In-dialog requests (To-tag, or BYE/UPDATE/…) are printed as the change they make: to the session built
  * from `--session` files (the first is the initial INVITE, the rest are applied in order), else to a
@@ -191,7 +193,7 @@ function sessionJson(s: SessionDescription): Record<string, unknown> {
       label: x.label, mediaIndex: x.mediaIndex, mediaType: x.mediaType,
       ...(x.participantId ? { participantId: x.participantId } : {}),
       ...(x.participantIds ? { participantIds: x.participantIds } : {}),
-      ...(x.role ? { role: x.role } : {}),
+      role: x.role ?? 'unknown',
       direction: x.direction, held: x.held ?? false,
       ...(x.codec ? { codec: x.codec, payloadType: x.payloadType } : {}),
       offeredCodecs: x.offeredCodecs,

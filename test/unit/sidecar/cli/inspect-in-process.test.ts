@@ -75,6 +75,17 @@ describe('modsvar inspect in-dialog requests without --session', () => {
     expect(r.json.priorSession).toBe('reconstructed from the message');
   });
 
+  it('prints a role for every stream: video and not-yet-assigned streams are unknown', async () => {
+    const av = await inspect('test/fixtures/siprec/01-rfc-example-audio-video-complete.sip');
+    expect(av.code).toBe(0);
+    expect(av.json.session.streams.map((s: any) => [s.mediaType, s.role])).toEqual([
+      ['audio', 'customer'], ['video', 'unknown'], ['audio', 'agent'], ['video', 'unknown'],
+    ]);
+    const unassigned = await inspect('test/fixtures/siprec/extra/inactive-initial-empty-assoc.sip');
+    expect(unassigned.code).toBe(0);
+    expect(unassigned.json.session.streams.map((s: any) => [s.label, s.participantId, s.role])).toEqual([['1', undefined, 'unknown'], ['2', undefined, 'unknown']]);
+  });
+
   it('reads the port range and codecs from --config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'modsvar-inspect-'));
     const cfg = join(dir, 'modsvar.yaml');
