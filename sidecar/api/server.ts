@@ -19,11 +19,12 @@
  * await app.listen({ host: config.api.host, port: config.api.port });
  */
 import { join } from 'node:path';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
 import type { Retriever } from '../assist/ports.js';
 import type { CallHubLike } from '../calls/call-hub-types.js';
 import type { CallRegistry, CallRegistryOptions } from '../calls/call-registry.js';
@@ -83,7 +84,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   }
 
   const app = Fastify({
-    loggerInstance: logger.child({ component: 'api' }) as FastifyBaseLogger,
+    loggerInstance: bindOnce(logger, { component: 'api' }) as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     // Request lines would log every poll and socket; auth, feedback and failures are logged where handled.
@@ -95,7 +96,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     if (err.validation) return reply.code(400).send({ error: 'bad_request', message: err.message });
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) request.log.error({ err }, 'request failed');
-    return reply.code(status).send({ error: status === 429 ? 'rate_limited' : status === 500 ? 'internal' : 'bad_request' });
+    return reply.code(status).send({ error: ERROR_CODES[status] ?? 'bad_request' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
 
@@ -124,7 +125,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     protectedPrefixes: ['/api', '/healthz', '/readyz', '/metrics'],
     openPaths: config.probesRequireToken ? [] : ['/healthz', '/readyz'],
   });
-  await app.register(websocket, { options: { maxPayload: 4096 } });
+  await app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD_BYTES }, errorHandler: socketErrorHandler });
 
   const metrics = createApiMetrics(registry, options.processMetrics ?? true, options.metricsSources);
   await app.register(sessionRoutes, { loginPerMinute: config.rateLimit.loginPerMinute, secureCookie: config.secureCookie });
@@ -140,12 +141,66 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     await app.register(ingressRoutes, { hub: options.hub, registry, socketsPerMinute: config.rateLimit.socketsPerMinute });
   }
   await app.register(knowledgeRoutes, { retriever: options.retriever });
-  await app.register(healthPlugin, { checks: options.readiness ?? {}, roles: ['agent', 'supervisor', 'monitor'] });
+  await app.register(healthPlugin, { checks: options.readiness ?? {}, roles: ['agent', 'supervisor', 'monitor'], detailRoles: ['supervisor', 'monitor'] });
   await app.register(metricsPlugin, { metrics });
   app.get('/api/schema/call-events', async () => callEventSchema);
   const uiDir = options.uiDir === undefined ? join(packageRoot(), 'agent-ui', 'dist') : options.uiDir;
   if (uiDir) await app.register(uiPlugin, { dir: uiDir });
   return app;
+}
+
+/** Stable `error` codes of 4xx/5xx answers by HTTP status; any other 4xx is `bad_request`. */
+const ERROR_CODES: Record<number, string> = {
+  401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 413: 'payload_too_large',
+  415: 'unsupported_media_type', 429: 'rate_limited', 500: 'internal',
+};
+
+/** Largest WebSocket message a client may send, bytes (the UI's sockets only receive; clients send `ping`). */
+export const WS_MAX_PAYLOAD_BYTES = 4096;
+
+/**
+ * Binds fields to a child logger, leaving out those the logger already carries with the same value:
+ * pino writes each binding of each level of children, so re-binding `component` would put the key twice
+ * on every JSON line (invalid for strict parsers, ambiguous for log shippers).
+ */
+export function bindOnce(logger: Logger, bindings: Record<string, unknown>): Logger {
+  const bound = logger.bindings();
+  const fresh = Object.fromEntries(Object.entries(bindings).filter(([k, v]) => bound[k] !== v));
+  return Object.keys(fresh).length ? logger.child(fresh) : logger;
+}
+
+/** The close code `ws` attaches to a protocol error (RFC 6455 §7.4.1: 1009 too big, 1007 bad UTF-8, 1002 protocol). */
+function closeCodeOf(err: Error): number {
+  const sym = Object.getOwnPropertySymbols(err).find((k) => k.description === 'status-code');
+  const code = sym ? (err as unknown as Record<symbol, unknown>)[sym] : undefined;
+  if (typeof code === 'number') return code;
+  const name = (err as { code?: string }).code;
+  return name === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : name === 'WS_ERR_INVALID_UTF8' ? 1007 : 1002;
+}
+
+/**
+ * Errors on an open WebSocket. A client breaking the protocol (a message over {@link WS_MAX_PAYLOAD_BYTES},
+ * bad framing, invalid UTF-8: `ws` codes `WS_ERR_*`) is the client's fault, not ours: one warn line without a
+ * stack, and the socket closes with the RFC 6455 code (1009 for too big). A dropped connection is debug.
+ * Anything else is ours: logged with its stack, socket terminated.
+ */
+function socketErrorHandler(this: FastifyInstance, err: Error, socket: WebSocket, request: FastifyRequest): void {
+  const code = (err as { code?: string }).code;
+  const who = request.principal?.subject;
+  if (code?.startsWith('WS_ERR_')) {
+    const closeCode = closeCodeOf(err);
+    request.log.warn({ code, closeCode, url: request.url, ...(who && { subject: who }) },
+      closeCode === 1009 ? `websocket message over ${WS_MAX_PAYLOAD_BYTES} bytes: closed 1009` : `websocket protocol error (${err.message}): closed ${closeCode}`);
+    if (socket.readyState === 0 || socket.readyState === 1) socket.close(closeCode, closeCode === 1009 ? 'message too big' : 'protocol error');
+    return;
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    request.log.debug({ code, url: request.url }, 'websocket connection dropped by the client');
+    socket.terminate();
+    return;
+  }
+  request.log.error({ err, url: request.url }, 'websocket failed');
+  socket.terminate();
 }
 
 function buildVerifiers(options: ApiServerOptions, logger: Logger): TokenVerifier[] {

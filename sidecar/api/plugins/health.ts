@@ -2,6 +2,9 @@
  * Probes. `GET /healthz`: the process answers (liveness). `GET /readyz`: every readiness check passes
  * (drachtio-server connected, ASR provider reachable, knowledge index loaded, …): 200 or 503 with each
  * check's result. A check that throws or takes longer than `checkTimeoutMs` counts as failed.
+ * Each check's `detail` (it can name files, hosts, providers) goes only to `detailRoles`
+ * (supervisor, monitor); every other caller, an agent or an unauthenticated probe on an open path,
+ * gets the check names with ok / failed only.
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -19,6 +22,8 @@ export interface HealthPluginOptions {
   checkTimeoutMs?: number;
   /** Roles allowed (probes may also be opened entirely through the auth plugin's open paths). */
   roles: ('agent' | 'supervisor' | 'monitor')[];
+  /** Roles that see each check's `detail`. Default supervisor and monitor. */
+  detailRoles?: ('agent' | 'supervisor' | 'monitor')[];
 }
 
 async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<ReadinessResult> {
@@ -55,10 +60,12 @@ export default async function healthPlugin(app: FastifyInstance, options: Health
   app.get('/readyz', {
     config: { roles: options.roles },
     schema: { response: { 200: readySchema, 503: readySchema } },
-  }, async (_request, reply) => {
+  }, async (request, reply) => {
     const names = Object.keys(options.checks);
     const results = await Promise.all(names.map((n) => runCheck(options.checks[n], timeoutMs)));
-    const checks = Object.fromEntries(names.map((n, i) => [n, results[i]]));
+    const role = request.principal?.role;
+    const details = role !== undefined && (options.detailRoles ?? ['supervisor', 'monitor']).includes(role as 'supervisor');
+    const checks = Object.fromEntries(names.map((n, i) => [n, details ? results[i] : { ok: results[i].ok }]));
     const ready = results.every((r) => r.ok);
     return reply.code(ready ? 200 : 503).send({ ready, checks });
   });
