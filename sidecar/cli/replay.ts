@@ -6,17 +6,21 @@
  *     [--url http://127.0.0.1:8080] [--token T] [--speed 1|2|max] [--language da] [--call-id ID]
  *     [--agent-channel left|right] [--asr deepgram|sherpa-onnx|none] [--json] [--quiet]
  *
+ * A WAV file shorter than its header says (cut off) is replayed as far as it goes, with a warning.
+ * Speech recognition problems the sidecar reports for the call are printed as warnings and in the summary.
+ *
  * Exit status: 0 replayed, 1 replay failed (no sidecar, token refused, connection lost, the sidecar could not
- * start the call), 2 usage or input file error (also a call ID or language the sidecar refused, or a call ID
+ * start the call, or an audio replay got no transcript at all because speech recognition failed), 2 usage or input file error (also a call ID or language the sidecar refused, or a call ID
  * already used by a live or recent call).
  */
 import { basename } from 'node:path';
 import type { CallCard, CallEvent, ObjectionInfo } from '../calls/call-events.js';
 import { CALL_ID_PATTERN, CALL_ID_RULE, LANGUAGE_PATTERN } from '../api/ingress-protocol.js';
 import { ModsvarError } from '../core/errors.js';
+import { AsrWatch } from '../replay/asr-watch.js';
 import { replayCall, ReplayError, type ReplayMedia } from '../replay/replay-client.js';
 import { readTranscriptFile } from '../replay/transcript-file.js';
-import { readWavRecording } from '../replay/wav-source.js';
+import { readWavRecording, type WavRecording } from '../replay/wav-source.js';
 
 const USAGE = `usage: modsvar replay CALL.wav | --agent A.wav --customer C.wav | --transcript TURNS.json [options]
 
@@ -103,12 +107,18 @@ export function parseReplayArgs(argv: string[], env: NodeJS.ProcessEnv = process
   return a;
 }
 
+/** The warning for a WAV file cut off before the end its header declares. */
+export function truncationWarning(rec: Pick<WavRecording, 'path' | 'truncated' | 'durationMs'>): string | undefined {
+  const t = rec.truncated;
+  return t && `${rec.path}: file shorter than its header says: ${t.presentBytes} of ${t.declaredBytes} bytes; replaying what is there (${formatTime(rec.durationMs)})`;
+}
+
 /** Loads the media named by the arguments. @throws ModsvarError (REPLAY_BAD_WAV) on unusable input */
-async function loadMedia(a: Args): Promise<{ media: ReplayMedia; describe: string }> {
+async function loadMedia(a: Args): Promise<{ media: ReplayMedia; describe: string; warnings: string[] }> {
   if (a.transcript) {
     const transcript = await readTranscriptFile(a.transcript);
     const last = transcript.turns[transcript.turns.length - 1];
-    return { media: { kind: 'transcript', transcript }, describe: `${basename(a.transcript)}: ${transcript.turns.length} turns, ${formatTime(last.endMs)} (transcript replay, no ASR)` };
+    return { media: { kind: 'transcript', transcript }, describe: `${basename(a.transcript)}: ${transcript.turns.length} turns, ${formatTime(last.endMs)} (transcript replay, no ASR)`, warnings: [] };
   }
   if (a.wav) {
     const rec = await readWavRecording(a.wav);
@@ -117,7 +127,10 @@ async function loadMedia(a: Args): Promise<{ media: ReplayMedia; describe: strin
     }
     const agent = rec.channels[a.agentChannel].samples;
     const customer = rec.channels[1 - a.agentChannel].samples;
-    return { media: { kind: 'audio', agent, customer }, describe: `${basename(a.wav)}: ${formatTime(rec.durationMs)}, ${rec.sourceRateHz} Hz ${rec.sourceFormat} stereo (agent ${a.agentChannel === 0 ? 'left' : 'right'})` };
+    return {
+      media: { kind: 'audio', agent, customer }, warnings: [truncationWarning(rec)].filter((w): w is string => !!w),
+      describe: `${basename(a.wav)}: ${formatTime(rec.durationMs)}, ${rec.sourceRateHz} Hz ${rec.sourceFormat} stereo (agent ${a.agentChannel === 0 ? 'left' : 'right'})`,
+    };
   }
   const [agent, customer] = await Promise.all([readWavRecording(a.agentWav!), readWavRecording(a.customerWav!)]);
   for (const r of [agent, customer]) {
@@ -126,6 +139,7 @@ async function loadMedia(a: Args): Promise<{ media: ReplayMedia; describe: strin
   return {
     media: { kind: 'audio', agent: agent.channels[0].samples, customer: customer.channels[0].samples },
     describe: `${basename(agent.path)} + ${basename(customer.path)}: ${formatTime(Math.max(agent.durationMs, customer.durationMs))}`,
+    warnings: [truncationWarning(agent), truncationWarning(customer)].filter((w): w is string => !!w),
   };
 }
 
@@ -187,12 +201,17 @@ export async function run(argv: string[]): Promise<number> {
   const out = (s: string) => { if (!args.quiet) process.stdout.write(`${s}\n`); };
   // With --json, stdout carries only events (one JSON object a line); status lines go to stderr.
   const info = (s: string) => { if (!args.quiet) (args.json ? process.stderr : process.stdout).write(`${s}\n`); };
+  const warn = (s: string) => process.stderr.write(`modsvar replay: warning: ${s}\n`);
+  loaded.warnings.forEach(warn);
   info(`replaying ${loaded.describe} at ${args.speed === 'max' ? 'maximum speed' : `${args.speed}x`}`);
 
   const objections = new Map<string, ObjectionInfo>();
   const printed = new Map<string, string>();
   let cards = 0;
+  const asr = new AsrWatch();
   const onEvent = (e: CallEvent) => {
+    const asrWarning = asr.see(e);
+    if (asrWarning) warn(asrWarning);
     if (e.type === 'objection') objections.set(e.objection.objectionId, { ...e.objection, state: e.state ?? 'raised' });
     if (e.type === 'card.created' && args.json) cards++;
     if (args.json) { out(JSON.stringify(e)); return; }
@@ -215,8 +234,14 @@ export async function run(argv: string[]): Promise<number> {
       onServerError: (m) => process.stderr.write(`modsvar replay: the sidecar refused a message: ${m.code}: ${m.message}\n`),
     });
     const frames = Object.values(ended.framesReceived).reduce((s, n) => s + n, 0);
-    (args.json ? process.stderr : process.stdout).write(`call ${ended.callId} ended (${ended.reason}): ${[...objections.values()].filter((o) => o.state !== 'withdrawn').length} objection(s), ${cards} card(s)`
+    const summary = args.json ? process.stderr : process.stdout;
+    summary.write(`call ${ended.callId} ended (${ended.reason}): ${[...objections.values()].filter((o) => o.state !== 'withdrawn').length} objection(s), ${cards} card(s)`
       + `${frames ? `, ${frames} audio frames` : ''}${ended.turnsReceived ? `, ${ended.turnsReceived} turns` : ''}\n`);
+    for (const p of asr.problems) summary.write(`  warning: ${p}\n`);
+    if (loaded.media.kind === 'audio' && asr.failedWithoutTranscript) {
+      process.stderr.write('modsvar replay: no transcript: speech recognition failed on the sidecar for this call (see the warnings above and the sidecar\'s log)\n');
+      return 1;
+    }
     return 0;
   } catch (err) {
     process.stderr.write(`modsvar replay: ${(err as Error).message}\n`);

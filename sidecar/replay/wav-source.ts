@@ -28,8 +28,15 @@ export interface WavRecording {
   sourceFormat: string;
   /** Channels in file order (0 = left), each PCM16 at 16 kHz. */
   channels: WavChannel[];
-  /** Length, ms. */
+  /** Length, ms (of the audio present). */
   durationMs: number;
+  /**
+   * Set when the file is shorter than its header says (a recording cut off by a crash or a partial copy):
+   * the audio present is still decoded and replayed. Bytes of the whole file: present and as declared
+   * (header + the `data` chunk's declared size). Streaming writers' "size unknown" (0 or 0xFFFFFFFF) is not
+   * counted as truncation.
+   */
+  truncated?: { presentBytes: number; declaredBytes: number };
 }
 
 /** Thrown for a file that is missing, not a WAV, or in a format we cannot read; `code` `REPLAY_BAD_WAV`. */
@@ -71,12 +78,21 @@ export async function readWavRecording(path: string): Promise<WavRecording> {
   } catch (err) {
     throw new ReplayInputError(`${path}: cannot decode ${sourceFormat} (${(err as Error).message})`, { cause: err });
   }
+  const truncated = truncation(wav as unknown as { data: { chunkSize: number; samples: Uint8Array } }, bytes.length);
   const raw = wav.getSamples(false, Int16Array) as unknown as Int16Array | Int16Array[];
   const channels = fmt.numChannels === 1 ? [raw as Int16Array] : (raw as Int16Array[]);
   await loadResamplerModule();
   const converted = channels.map((c) => ({ samples: resampleTo16k(c, fmt.sampleRate) }));
   const durationMs = Math.round((channels[0].length / fmt.sampleRate) * 1000);
-  return { path, sourceRateHz: fmt.sampleRate, sourceFormat, channels: converted, durationMs };
+  return { path, sourceRateHz: fmt.sampleRate, sourceFormat, channels: converted, durationMs, ...(truncated && { truncated }) };
+}
+
+/** Whole-file bytes present and declared when the `data` chunk holds fewer bytes than its header says. */
+function truncation(wav: { data: { chunkSize: number; samples: Uint8Array } }, fileBytes: number): WavRecording['truncated'] {
+  const declared = wav.data.chunkSize;
+  const present = wav.data.samples.length;
+  if (declared === 0 || declared >= 0xffff_fff0 || present >= declared) return undefined;
+  return { presentBytes: fileBytes, declaredBytes: fileBytes - present + declared };
 }
 
 /**

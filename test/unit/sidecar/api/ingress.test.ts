@@ -3,13 +3,13 @@
  * (detector, retrieval over the test knowledge base, extractive cards), fed by the replay client
  * (`replayCall`) as `modsvar replay` does, and by a raw WebSocket for protocol errors.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import wavefilePkg from 'wavefile';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AsrSessionOptions } from '../../../../media/asr/asr-provider.js';
 import { FRAME_BYTES, packFrames, type IngressServerMessage } from '../../../../sidecar/api/ingress-protocol.js';
 import { buildApiServer } from '../../../../sidecar/api/server.js';
@@ -23,6 +23,8 @@ import { CallRegistry } from '../../../../sidecar/calls/call-registry.js';
 import { configSchema } from '../../../../sidecar/config/schema.js';
 import { packageRoot } from '../../../../sidecar/config/load-config.js';
 import { silentLogger } from '../../../../sidecar/core/logger.js';
+import { ProviderError } from '../../../../sidecar/core/errors.js';
+import { run as runReplay } from '../../../../sidecar/cli/replay.js';
 import { replayCall, ReplayError } from '../../../../sidecar/replay/replay-client.js';
 import { readTranscriptFile } from '../../../../sidecar/replay/transcript-file.js';
 import { readWavRecording } from '../../../../sidecar/replay/wav-source.js';
@@ -49,8 +51,11 @@ class RecordingAsrSession extends ManualAsrSession {
   }
 }
 class RecordingAsrProvider extends ManualAsrProvider {
+  /** When set, each new session reports this failure at its first audio (and never transcribes). */
+  failWith?: ProviderError;
   override open(options: AsrSessionOptions): RecordingAsrSession {
     const s = new RecordingAsrSession(options);
+    if (this.failWith) s.push({ type: 'degraded', error: this.failWith, retrying: false, lostAudioMs: 0 });
     this.sessions.push(s);
     return s;
   }
@@ -162,6 +167,47 @@ describe('audio replay through /api/ingress/ws', () => {
     expect(byRole.customer.level).toBeGreaterThan(4000);
     expect(byRole.agent.level).toBe(0);
     expect(registry.get('audio-1')!.summary()).toMatchObject({ state: 'ended', source: 'replay', language: 'da' });
+  });
+});
+
+/** Runs `modsvar replay` in process; returns its exit status and what it wrote. */
+async function replayCli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+  try {
+    const status = await runReplay([...argv, '--url', url, '--token', TOKENS.ingest, '--speed', 'max']);
+    return { status, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('modsvar replay: what it reports', () => {
+  it('warns about a WAV cut off after its header and replays the frames that are there', async () => {
+    const whole = writeStereoWav(16_000, 2);
+    const cut = whole.replace(/\.wav$/, '-cut.wav');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 1000));
+    const r = await replayCli([cut, '--call-id', 'cut-1']);
+    expect(r.stderr).toContain(`modsvar replay: warning: ${cut}: file shorter than its header says: 1000 of ${readFileSync(whole).length} bytes; replaying what is there (00:00)`);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('call cut-1 ended (replay-finished): 0 objection(s), 0 card(s), 2 audio frames');
+  });
+
+  it('prints ASR failures on the sidecar as warnings and in the summary, and fails when no transcript came back', async () => {
+    asr.failWith = new ProviderError('deepgram', 'authentication', 'Deepgram refused the API key (401)');
+    try {
+      const r = await replayCli([writeStereoWav(16_000, 1), '--call-id', 'asr-fail-1']);
+      const line = 'speech recognition down (authentication): Deepgram refused the API key (401)';
+      expect(r.stderr).toContain(`modsvar replay: warning: ${line}\n`);
+      expect(r.stdout).toContain(`call asr-fail-1 ended (replay-finished): 0 objection(s), 0 card(s), 100 audio frames\n  warning: ${line}\n`);
+      expect(r.stderr).toContain('modsvar replay: no transcript: speech recognition failed on the sidecar for this call');
+      expect(r.status).toBe(1);
+    } finally {
+      asr.failWith = undefined;
+    }
   });
 });
 

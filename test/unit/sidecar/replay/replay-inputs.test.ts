@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wavefilePkg from 'wavefile';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../../../sidecar/config/load-config.js';
 import { parseTranscript, readTranscriptFile } from '../../../../sidecar/replay/transcript-file.js';
 import { readWavRecording, ReplayInputError } from '../../../../sidecar/replay/wav-source.js';
+import { truncationWarning } from '../../../../sidecar/cli/replay.js';
 
 const { WaveFile } = wavefilePkg;
 const dir = mkdtempSync(join(tmpdir(), 'modsvar-replay-'));
@@ -35,6 +36,21 @@ function frequencyHz(samples: Int16Array): number {
 }
 
 describe('readWavRecording', () => {
+  it('marks a file cut off after its header as truncated and decodes what is there', async () => {
+    const whole = toneWav('whole.wav', 16_000, 2, '16', 2);
+    const bytes = readFileSync(whole);
+    const cut = join(dir, 'cut.wav');
+    writeFileSync(cut, bytes.subarray(0, 1000));
+    const rec = await readWavRecording(cut);
+    expect(rec.truncated).toEqual({ presentBytes: 1000, declaredBytes: bytes.length });
+    // 956 data bytes = 239 stereo PCM16 frames at 16 kHz
+    expect(rec.channels.map((c) => c.samples.length)).toEqual([239, 239]);
+    expect(truncationWarning(rec)).toBe(`${cut}: file shorter than its header says: 1000 of ${bytes.length} bytes; replaying what is there (00:00)`);
+    const intact = await readWavRecording(whole);
+    expect(intact.truncated).toBeUndefined();
+    expect(truncationWarning(intact)).toBeUndefined();
+  });
+
   const cases: Array<[string, number, number, string]> = [
     ['8 kHz 16-bit mono', 8000, 1, '16'],
     ['44.1 kHz 24-bit stereo', 44_100, 2, '24'],
