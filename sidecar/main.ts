@@ -73,10 +73,7 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     assist.close();
     throw err;
   }
-  if (asr.available.length === 0) {
-    logger.warn('calls will show their participants but no transcript: to enable speech recognition set asr.provider: deepgram with '
-      + 'MODSVAR_ASR__DEEPGRAM__API_KEY in the environment, or asr.provider: sherpa-onnx after `modsvar models install`');
-  }
+  // No speech recognition: createAsr has said so (ASR_OFF_MESSAGE), with what still works and how to turn it on.
   const registry = new CallRegistry({ ...callRegistryOptions(config.api), logger: logger.child({ component: 'registry' }) });
   const hub = new CallHub({
     registry, asr, assist: assist.services, defaultLanguage: config.asr.defaultLanguage, logger,
@@ -114,7 +111,7 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     try {
       api = await startApiServer({
         config: config.api, registry, hub, retriever: assist.retriever, logger: logger.child({ component: 'api' }), env,
-        metricsSources: { asrDecodePool: () => asr.segmentedStats() },
+        metricsSources: { asrDecodePool: () => asr.segmentedStats(), rtpPackets: () => mediaHealth.totals() },
         readiness: {
           drachtio: () => ({ ok: sip.connected, detail: sip.connected ? 'connected' : `not connected to ${config.drachtio.host}:${config.drachtio.port}` }),
           // ASR switched off on purpose is a ready deployment (calls show without transcripts); `auto` finding nothing is not

@@ -42,6 +42,15 @@ export interface AsrService {
 }
 
 /**
+ * Logged once at start when no speech recognition runs: what still works, and how to turn it on
+ * (`make models` runs `modsvar models`; DEEPGRAM_API_KEY is read as the Deepgram key).
+ */
+export const ASR_OFF_MESSAGE = 'speech recognition is off (asr.provider: none, or auto found neither a Deepgram key nor sherpa-onnx models): '
+  + 'SIPREC calls and audio replays show their participants but get no transcript and no cards; transcript replays '
+  + '(modsvar replay --transcript) still get transcripts and cards. To turn it on: `make models` (or `modsvar models [--dir DIR]`) '
+  + 'for local sherpa-onnx models, or set DEEPGRAM_API_KEY; with asr.provider: auto either is used at the next start';
+
+/**
  * Builds the ASR side from config `asr` (composition root only). The Deepgram key is read from
  * `asr.deepgram.apiKey` (set by MODSVAR_ASR__DEEPGRAM__API_KEY) or Deepgram's own DEEPGRAM_API_KEY; it
  * is never logged. Sessions get the chosen adapter wrapped in the reconnecting decorator, or, with
@@ -99,7 +108,7 @@ export async function createAsr(config: AsrConfig, options: { env?: NodeJS.Proce
     }
     return p;
   };
-  if (choice === 'none') log.warn('speech recognition is off (asr.provider: none, or no Deepgram key and no sherpa-onnx models): no transcripts, no cards');
+  if (choice === 'none') log.warn(ASR_OFF_MESSAGE);
 
   const v = config.vad;
   const vadPool = v.enabled && choice !== 'none'

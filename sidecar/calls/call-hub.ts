@@ -121,8 +121,9 @@ export class CallHub extends EnhancedEmitter<CallHubEvents> implements CallHubLi
   #noAsrWarning(source: CallSource): void {
     if (this.#warnedNoAsr || source === 'transcript') return;
     this.#warnedNoAsr = true;
-    this.#o.logger.warn('no ASR provider: calls appear with their participants but without transcript or cards; '
-      + 'set asr.provider (deepgram with MODSVAR_ASR__DEEPGRAM__API_KEY, or sherpa-onnx after `modsvar models install`)');
+    this.#o.logger.warn({ source }, 'no ASR provider: this call (and any other audio call) shows its participants but no transcript '
+      + 'or cards; transcript replays are not affected. To turn speech recognition on: `make models` (or `modsvar models [--dir DIR]`) '
+      + 'for local sherpa-onnx models, or set DEEPGRAM_API_KEY (or MODSVAR_ASR__DEEPGRAM__API_KEY), then restart with asr.provider: auto');
   }
 }
 

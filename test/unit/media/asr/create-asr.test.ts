@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAsr, type AsrService } from '../../../../media/asr/create-asr.js';
+import { ASR_OFF_MESSAGE, createAsr, type AsrService } from '../../../../media/asr/create-asr.js';
 import { StreamTranscriber } from '../../../../media/asr/stream-transcriber.js';
 import { ModelFileError } from '../../../../media/asr/vad.js';
 import { Transcript } from '../../../../sidecar/calls/transcript.js';
@@ -53,6 +53,14 @@ describe('createAsr (provider choice per deployment and per call)', () => {
     expect(asr.vadPool).toBeUndefined();
     expect(asr.forCall()).toBeUndefined();
     expect(raw.join('')).toContain('speech recognition is off');
+    // Accurate about what still works (transcript replays get cards), and says how to turn it on.
+    const line = raw.map((r) => JSON.parse(r) as { msg: string }).find((r) => r.msg.startsWith('speech recognition is off'))!.msg;
+    expect(line).toBe(ASR_OFF_MESSAGE);
+    expect(line).toContain('SIPREC calls and audio replays show their participants but get no transcript and no cards');
+    expect(line).toContain('transcript replays (modsvar replay --transcript) still get transcripts and cards');
+    expect(line).toContain('`make models` (or `modsvar models [--dir DIR]`)');
+    expect(line).toContain('DEEPGRAM_API_KEY');
+    expect(line).not.toContain('no transcripts, no cards');
   });
 
   it('refuses to start with provider deepgram and no key, naming the variable to set', async () => {

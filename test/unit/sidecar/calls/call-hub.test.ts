@@ -326,6 +326,8 @@ describe('CallHub', () => {
     // no ASR configured: said once, with how to enable it
     expect(lines.filter((l) => l.msg.includes('no ASR provider')).length).toBe(1);
     expect(lines.find((l) => l.msg.includes('no ASR provider'))!.msg).toContain('MODSVAR_ASR__DEEPGRAM__API_KEY');
+    expect(lines.find((l) => l.msg.includes('no ASR provider'))!.msg).toContain('`make models` (or `modsvar models [--dir DIR]`)');
+    expect(lines.find((l) => l.msg.includes('no ASR provider'))!.msg).toContain('transcript replays are not affected');
   });
 
   it('refuses a replay or transcript call with the ID of a recent ended call, which stays as it was', async () => {
