@@ -16,6 +16,19 @@ export interface ReportedStream {
   localPort: number;
 }
 
+/** Packet counters summed over every stream of the process's life (RFC 3550 §6.4.1 / A.3 for lost). */
+export interface RtpPacketTotals {
+  received: number;
+  lost: number;
+  late: number;
+  duplicate: number;
+  malformed: number;
+  wrongSource: number;
+  unknownPayloadType: number;
+}
+
+const TOTAL_KEYS: (keyof RtpPacketTotals)[] = ['received', 'lost', 'late', 'duplicate', 'malformed', 'wrongSource', 'unknownPayloadType'];
+
 /** Packet loss above this fraction (RFC 3550 §6.4.1 cumulative lost / expected) marks the stream degraded. */
 export const DEGRADED_LOSS_FRACTION = 0.05;
 
@@ -23,18 +36,42 @@ export const DEGRADED_LOSS_FRACTION = 0.05;
  * Per-stream RTP counters for the call's `health` event (component `media`): the composition root
  * registers each opened pipeline by its local RTP port ({@link track}), and a call's ingress asks for
  * the report of its streams ({@link report}). Status: `degraded` when a stream lost more than 5 % of
- * its packets, `ok` otherwise.
+ * its packets, `ok` otherwise. {@link totals} sums the packet counters of every stream since the
+ * process started (closed streams' last figures plus the open ones'), for /metrics.
  */
 export class MediaHealth {
   readonly #byPort = new Map<number, StatsSource>();
+  /** Counters of streams no longer tracked (their last figures). */
+  readonly #closed: RtpPacketTotals = { received: 0, lost: 0, late: 0, duplicate: 0, malformed: 0, wrongSource: 0, unknownPayloadType: 0 };
 
   /** Registers an open pipeline; it is forgotten when `untrack` is called with its port. */
   track(source: StatsSource): void {
+    const previous = this.#byPort.get(source.port);
+    if (previous && previous !== source) this.#fold(previous);
     this.#byPort.set(source.port, source);
   }
 
+  /** Forgets the pipeline on `port` (call it when the pipeline closed); its counters stay in {@link totals}. */
   untrack(port: number): void {
+    const source = this.#byPort.get(port);
+    if (!source) return;
+    this.#fold(source);
     this.#byPort.delete(port);
+  }
+
+  /** Packet counters of every stream tracked since this object was made, closed and open (cumulative). */
+  totals(): RtpPacketTotals {
+    const out = { ...this.#closed };
+    for (const source of this.#byPort.values()) {
+      const st = safeStats(source);
+      if (st) for (const k of TOTAL_KEYS) out[k] += st[k] ?? 0;
+    }
+    return out;
+  }
+
+  #fold(source: StatsSource): void {
+    const st = safeStats(source);
+    if (st) for (const k of TOTAL_KEYS) this.#closed[k] += st[k] ?? 0;
   }
 
   /** Pipelines tracked now. */
@@ -60,5 +97,14 @@ export class MediaHealth {
     }
     if (!rows.length) return undefined;
     return { component: 'media', status, streams: rows, ...(lossy.length && { detail: `packet loss on stream ${lossy.join(', ')}` }) };
+  }
+}
+
+/** A pipeline's stats, or undefined when reading them fails (a closed pipeline must not break /metrics). */
+function safeStats(source: StatsSource): RtpStreamStats | undefined {
+  try {
+    return source.stats();
+  } catch {
+    return undefined;
   }
 }

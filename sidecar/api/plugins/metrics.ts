@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CallRegistry } from '../../calls/call-registry.js';
 import type { CallCard, CallEvent } from '../../calls/call-events.js';
 import { registerDecodePoolMetrics, type DecodePoolStatsReader } from './decode-pool-metrics.js';
+import { registerRtpMetrics, type RtpTotalsReader } from './rtp-metrics.js';
 
 const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
 
@@ -31,6 +32,8 @@ export interface ApiMetrics {
 export interface MetricsSources {
   /** The sherpa-onnx segmented decode pool (`AsrService.segmentedStats()`); see decode-pool-metrics.ts. */
   asrDecodePool?: DecodePoolStatsReader;
+  /** Process-lifetime RTP packet counters (`MediaHealth.totals()`); see rtp-metrics.ts. Without it they read 0. */
+  rtpPackets?: RtpTotalsReader;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createApiMetrics(calls: CallRegistry, processMetrics = true, sou
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'modsvar_' });
   if (sources.asrDecodePool) registerDecodePoolMetrics(registry, sources.asrDecodePool);
+  registerRtpMetrics(registry, sources.rtpPackets ?? (() => undefined));
   const reg = [registry];
   new Gauge({
     name: 'modsvar_calls_active', help: 'Live calls', registers: reg,
