@@ -7,6 +7,7 @@
  * participants of Cisco network-based recording `X-Cisco-Recording-Participant` headers, by `media-index`);
  * metadata that associates no stream at all → streams bound to participants by order when the counts match;
  * labels declared in metadata but absent from the SDP (and the reverse) are reported.
+ * A repeated `a=label` (or metadata `<stream><label>`) never merges streams: see `stream-labels.ts` (`L`, `L~2`…).
  * In a dialog, `previous` carries what earlier requests established: a request without metadata keeps the
  * participants and bindings; `datamode` `partial` (RFC 7865 §5.1) updates only what it names.
  */
@@ -15,6 +16,7 @@ import { assignRoles } from './role-rules.js';
 import type { RsMetadata } from './rs-metadata.js';
 import { codecLabel, type SdpOffer, type StreamPlan } from './sdp-answer.js';
 import type { Participant, SessionDescription, SessionStream } from './siprec-types.js';
+import { offerStreamLabels, uniqueStreamLabels } from './stream-labels.js';
 
 /** Inputs of {@link describeSession}. */
 export interface DescribeInput {
@@ -51,12 +53,13 @@ interface WorkingParticipant {
 export function describeSession(input: DescribeInput): SessionDescription {
   const { offer, metadata, previous } = input;
   const warnings: string[] = [...(metadata?.warnings ?? [])];
+  const sessionLabels = offer ? offerStreamLabels(offer) : [];
   const streams: SessionStream[] = offer ? offer.media.map((m) => {
     const plan = input.plans?.[m.index];
     const port = input.ports?.[m.index];
     const codec = plan?.accepted ? m.codecs.find((c) => c.payloadType === plan.payloadType) : undefined;
     return {
-      label: m.label ?? `m${m.index}`,
+      label: sessionLabels[m.index],
       mediaIndex: m.index,
       mediaType: m.type,
       direction: m.direction,
@@ -72,12 +75,23 @@ export function describeSession(input: DescribeInput): SessionDescription {
     };
   }) : (previous?.streams ?? []).map((s) => ({ ...s, offeredCodecs: [...s.offeredCodecs] }));
   const audio = streams.filter((s) => s.mediaType === 'audio');
-  const labels = audio.map((s) => s.label);
-  for (const l of new Set(labels)) if (labels.filter((x) => x === l).length > 1) warnings.push(`SDP has more than one audio stream labelled ${l}`);
+  const raw = offer?.media.map((m) => m.label ?? `m${m.index}`) ?? [];
+  for (const l of new Set(raw)) {
+    const at = raw.flatMap((x, i) => (x === l ? [sessionLabels[i]] : []));
+    if (at.length > 1) warnings.push(`SDP labels ${at.length} m= lines ${l}; each is its own stream, recorded as ${at.join(', ')}`);
+  }
 
-  // Metadata stream table: id → label (partial updates extend the previous table).
+  // Metadata stream table: id → label (partial updates extend the previous table). Streams of this
+  // metadata that claim the same label are made unique the way m= lines are, in document order.
   const metaStreams: Record<string, string> = metadata?.dataMode === 'partial' || !metadata ? { ...(previous?.metadataStreams ?? {}) } : {};
-  for (const s of metadata?.streams ?? []) if (s.id !== '' && s.label !== undefined) metaStreams[s.id] = s.label;
+  const declaredStreams = (metadata?.streams ?? []).filter((s): s is typeof s & { label: string } => s.id !== '' && s.label !== undefined);
+  const declaredLabels = uniqueStreamLabels(declaredStreams.map((s) => s.label));
+  declaredStreams.forEach((s, i) => { metaStreams[s.id] = declaredLabels[i]; });
+  for (const l of new Set(declaredStreams.map((s) => s.label))) {
+    const at = declaredStreams.flatMap((s, i) => (s.label === l ? [i] : []));
+    if (at.length > 1) warnings.push(`metadata streams ${at.map((i) => declaredStreams[i].id).join(', ')} claim the same label ${l}; `
+      + `each is bound to its own m= line labelled ${l}, in order (${at.map((i) => declaredLabels[i]).join(', ')})`);
+  }
   for (const s of metadata?.streams ?? []) if (s.id === '' && s.label !== undefined) warnings.push(`metadata stream with label ${s.label} has an empty stream id`);
 
   const participants = new Map<string, WorkingParticipant>();

@@ -14,6 +14,7 @@ import { buildAnswerSdp, parseSdpOffer, planAnswer, type SdpOffer, type StreamPl
 import { describeSession } from './session-description.js';
 import { diffSessions } from './session-change.js';
 import { extractSiprecBody } from './siprec-body.js';
+import { offerStreamLabels } from './stream-labels.js';
 import { ACCEPTED_BODIES, ALLOWED_METHODS, errorResponse, isSourceAllowed } from './siprec-response.js';
 import type {
   InDialogDecision,
@@ -180,9 +181,10 @@ export function interpretInDialog(req: SipRequestLike, current: SessionDescripti
     const keep = new Map(current.streams.filter((s) => s.localPort !== undefined).map((s) => [s.label, s.localPort!]));
     const byIndex: (number | undefined)[] = [];
     const needs: number[] = [];
+    const labels = offerStreamLabels(offer);
     for (const p of plans) {
       if (!p.accepted) continue;
-      const label = offer.media[p.index].label ?? `m${p.index}`;
+      const label = labels[p.index];
       const port = keep.get(label);
       if (port !== undefined) { byIndex[p.index] = port; keep.delete(label); } else needs.push(p.index);
     }

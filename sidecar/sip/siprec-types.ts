@@ -40,7 +40,10 @@ export interface Participant {
 
 /** One offered m= line and what we make of it. */
 export interface SessionStream {
-  /** `a=label` value (RFC 4574); for an m= line without a label, `m<index>`. */
+  /**
+   * `a=label` value (RFC 4574); for an m= line without a label, `m<index>`. Unique in the session: the 2nd,
+   * 3rd… m= line that repeats label `L` is `L~2`, `L~3`… (the answer SDP still carries the line's own `a=label`).
+   */
   label: string;
   /** Index of the m= line in the offer (0-based). */
   mediaIndex: number;
