@@ -59,6 +59,16 @@ describe('/metrics RTP packet counters over the process\'s life', () => {
     expect(await scrape(fx)).toMatchObject({ received: 15, malformed: 2 });
   });
 
+  it('restarts a counter at the source\'s value when the source went backwards (a counter reset for rate())', async () => {
+    let totals = { received: 500, lost: 5, late: 0, duplicate: 0, malformed: 9, wrongSource: 0, unknownPayloadType: 0 };
+    fx = await buildFixture({ metricsSources: { rtpPackets: () => totals } });
+    expect(await scrape(fx)).toMatchObject({ received: 500, lost: 5, malformed: 9 });
+    totals = { ...totals, received: 20, malformed: 1 };
+    expect(await scrape(fx)).toMatchObject({ received: 20, lost: 5, malformed: 1 });
+    totals = { ...totals, received: 25 };
+    expect(await scrape(fx)).toMatchObject({ received: 25, lost: 5, malformed: 1 });
+  });
+
   it('is for monitors and supervisors only', async () => {
     fx = await buildFixture();
     expect((await fx.app.inject({ url: '/metrics', headers: auth(TOKENS.anna) })).statusCode).toBe(403);
