@@ -13,6 +13,20 @@ cd "$(dirname "$0")/../.."
 DEMO_CALL=${DEMO_CALL:-call-01-en-hotel-group}
 DEMO_SPEED=${DEMO_SPEED:-2}
 DEMO_PORT=${DEMO_PORT:-8080}
+
+# Check the variables before anything is built or started.
+case "$DEMO_SPEED" in
+  max) ;;
+  *) if ! [[ "$DEMO_SPEED" =~ ^[0-9]+([.][0-9]+)?$ ]] || ! awk -v s="$DEMO_SPEED" 'BEGIN { exit !(s > 0 && s <= 100) }'; then
+       echo "demo: DEMO_SPEED must be a number above 0 (at most 100) or max, not '$DEMO_SPEED' (e.g. make demo DEMO_SPEED=1 for real time)" >&2; exit 2
+     fi ;;
+esac
+if ! [[ "$DEMO_PORT" =~ ^[0-9]{1,5}$ ]] || [ "$DEMO_PORT" -lt 1 ] || [ "$DEMO_PORT" -gt 65535 ]; then
+  echo "demo: DEMO_PORT must be a TCP port number (1-65535), not '$DEMO_PORT' (e.g. make demo DEMO_PORT=8090)" >&2; exit 2
+fi
+if ! [[ "$DEMO_CALL" =~ ^[A-Za-z0-9._-]+$ ]] || [ ! -f "config/demo/calls/$DEMO_CALL.json" ]; then
+  echo "demo: no demo call '$DEMO_CALL'; choose one of: $(ls config/demo/calls | sed -n 's/\.json$//p' | tr '\n' ' ')" >&2; exit 2
+fi
 OLLAMA_URL=${OLLAMA_HOST:-http://127.0.0.1:11434}
 case "$OLLAMA_URL" in http*) ;; *) OLLAMA_URL="http://$OLLAMA_URL" ;; esac
 CALL_WAV="config/demo/calls/$DEMO_CALL.wav"
@@ -21,7 +35,6 @@ STATE=.modsvar/demo
 BIN=dist/sidecar/bin/modsvar.js
 
 say() { printf '\033[1m%s\033[0m\n' "$*"; }
-[ -f "$CALL_JSON" ] || { echo "demo: no $CALL_JSON (DEMO_CALL=$DEMO_CALL); choose one of: $(ls config/demo/calls | sed -n 's/\.json$//p' | tr '\n' ' ')" >&2; exit 2; }
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "demo: Node.js 20 or newer is needed (found $(node --version))" >&2; exit 1; }
 
 # Build when the build is missing or older than a source file.
@@ -83,7 +96,9 @@ say "starting the sidecar (log: $STATE/serve.log) ..."
 node "$BIN" serve --config config/demo/modsvar.demo.yaml > "$STATE/serve.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C (or TERM) stops the demo: the sidecar is stopped on exit, no error noise.
+stopped() { echo; say "stopped"; exit 130; }
+trap stopped INT TERM
 URL="http://127.0.0.1:$DEMO_PORT"
 for _ in $(seq 1 120); do
   if node -e 'fetch(process.argv[1]).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))' "$URL/healthz"; then break; fi
@@ -101,7 +116,16 @@ cat <<INFO
 INFO
 say "replaying $DEMO_CALL (speed $DEMO_SPEED); cards appear below as the customer raises objections"
 CALL_ID="demo-$(date -u +%H%M%S)"
-node "$BIN" replay "${REPLAY_INPUT[@]}" --url "$URL" --token "$MODSVAR_DEMO_INGEST_TOKEN" --speed "$DEMO_SPEED" --call-id "$CALL_ID" || true
+# Ctrl-C reaches the replay too (it stops quietly with 130); the demo then stops as a whole.
+INTERRUPTED=
+trap 'INTERRUPTED=1' INT TERM
+REPLAY_STATUS=0
+node "$BIN" replay "${REPLAY_INPUT[@]}" --url "$URL" --token "$MODSVAR_DEMO_INGEST_TOKEN" --speed "$DEMO_SPEED" --call-id "$CALL_ID" || REPLAY_STATUS=$?
+trap stopped INT TERM
+if [ -n "$INTERRUPTED" ] || [ "$REPLAY_STATUS" -eq 130 ]; then stopped; fi
+if [ "$REPLAY_STATUS" -ne 0 ]; then
+  echo "demo: the replay failed (exit $REPLAY_STATUS, see above; sidecar log: $STATE/serve.log)." >&2
+fi
 
 cat <<INFO
 

@@ -9,6 +9,9 @@
  * A WAV file shorter than its header says (cut off) is replayed as far as it goes, with a warning.
  * Speech recognition problems the sidecar reports for the call are printed as warnings and in the summary.
  *
+ * Ctrl-C (SIGINT) stops the replay: the call ends as `replay-aborted` (its summary is printed when the
+ * sidecar confirms within 5 s; nothing else is printed if it does not) and the exit status is 130.
+ *
  * Exit status: 0 replayed, 1 replay failed (no sidecar, token refused, connection lost, the sidecar could not
  * start the call, or an audio replay got no transcript at all because speech recognition failed), 2 usage or input file error (also a call ID or language the sidecar refused, or a call ID
  * already used by a live or recent call).
@@ -180,8 +183,11 @@ export function replayFailureStatus(err: ReplayError): 1 | 2 {
   return err.code === 'REPLAY_REFUSED' && (err.serverCode === 'INGRESS_BAD_MESSAGE' || err.serverCode === 'INGRESS_CALL_EXISTS') ? 2 : 1;
 }
 
-/** Runs the command; resolves to the exit status. */
-export async function run(argv: string[]): Promise<number> {
+/**
+ * Runs the command; resolves to the exit status.
+ * @param options.signal stops the replay as Ctrl-C does (for embedding and tests)
+ */
+export async function run(argv: string[], options: { signal?: AbortSignal } = {}): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
     process.stdout.write(USAGE);
     return 0;
@@ -226,6 +232,8 @@ export async function run(argv: string[]): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
+  options.signal?.addEventListener('abort', onSignal, { once: true });
+  const STOPPED = 130;
   try {
     const ended = await replayCall(loaded.media, {
       url: args.url, token: args.token!, speed: args.speed, callId: args.callId, language: args.language, asrProvider: args.asr,
@@ -238,15 +246,19 @@ export async function run(argv: string[]): Promise<number> {
     summary.write(`call ${ended.callId} ended (${ended.reason}): ${[...objections.values()].filter((o) => o.state !== 'withdrawn').length} objection(s), ${cards} card(s)`
       + `${frames ? `, ${frames} audio frames` : ''}${ended.turnsReceived ? `, ${ended.turnsReceived} turns` : ''}\n`);
     for (const p of asr.problems) summary.write(`  warning: ${p}\n`);
+    if (abort.signal.aborted) return STOPPED;
     if (loaded.media.kind === 'audio' && asr.failedWithoutTranscript) {
       process.stderr.write('modsvar replay: no transcript: speech recognition failed on the sidecar for this call (see the warnings above and the sidecar\'s log)\n');
       return 1;
     }
     return 0;
   } catch (err) {
+    // Stopped by the user: whatever the connection did after that (a sidecar stopping with the same Ctrl-C closes it) is no news.
+    if (abort.signal.aborted) return STOPPED;
     process.stderr.write(`modsvar replay: ${(err as Error).message}\n`);
     return err instanceof ReplayError ? replayFailureStatus(err) : 1;
   } finally {
     process.off('SIGINT', onSignal);
+    options.signal?.removeEventListener('abort', onSignal);
   }
 }

@@ -41,7 +41,11 @@ export interface ReplayOptions {
   onStarted?: (message: Extract<IngressServerMessage, { type: 'started' }>) => void;
   /** A message the server refused after `started` (the replay goes on). An error before `started` fails the replay instead. */
   onServerError?: (message: Extract<IngressServerMessage, { type: 'error' }>) => void;
-  /** Stops the replay early: the call ends with `replay-aborted`. */
+  /**
+   * Stops the replay early. While sending: sending stops, the call ends with `replay-aborted` and its
+   * `ended` is awaited for at most 5 s. Before `started`, or while waiting for `ended`: the replay fails at
+   * once with `REPLAY_ABORTED` (the server ends a call whose socket closes).
+   */
   signal?: AbortSignal;
   /** How long to wait for the server's `ended` after `end`, ms. Default 60 000. */
   endTimeoutMs?: number;
@@ -51,7 +55,8 @@ export type ReplayEnded = Extract<IngressServerMessage, { type: 'ended' }>;
 
 /**
  * Failures of a replay; `code`: `REPLAY_CONNECT` (no sidecar / refused upgrade), `REPLAY_REFUSED` (start
- * refused; `serverCode` is the server's {@link IngressErrorCode}), `REPLAY_LOST` (socket closed early).
+ * refused; `serverCode` is the server's {@link IngressErrorCode}), `REPLAY_LOST` (socket closed early),
+ * `REPLAY_ABORTED` (the caller's signal stopped it).
  */
 export class ReplayError extends ModsvarError {
   /** HTTP status of a refused upgrade. */
@@ -64,6 +69,9 @@ export class ReplayError extends ModsvarError {
     this.serverCode = serverCode;
   }
 }
+
+/** How long an aborted replay waits for the server's `ended`, ms. */
+const ABORTED_END_TIMEOUT_MS = 5000;
 
 /** Largest amount queued on the socket before the sender waits (speed `max`), bytes. */
 const MAX_BUFFERED_BYTES = 512 * 1024;
@@ -122,49 +130,64 @@ export async function replayCall(media: ReplayMedia, options: ReplayOptions): Pr
   });
 
   ws.once('open', () => opened.resolve());
-  await opened.promise;
-
-  const start: IngressStart = {
-    type: 'start',
-    source: media.kind === 'audio' ? 'replay' : 'transcript',
-    ...(options.callId && { callId: options.callId }),
-    ...((options.language ?? (media.kind === 'transcript' ? media.transcript.language : undefined)) && {
-      language: options.language ?? (media as { transcript: ReplayTranscript }).transcript.language,
-    }),
-    ...(options.asrProvider && { asrProvider: options.asrProvider }),
-    ...(options.participants && { participants: options.participants }),
-    streams: [{ label: 'agent', role: 'agent' }, { label: 'customer', role: 'customer' }],
+  let endSent = false;
+  const onAbort = () => {
+    if (!isStarted || endSent) fail(new ReplayError('REPLAY_ABORTED', isStarted ? 'stopped while the call drained' : 'stopped before the call started'));
   };
-  ws.send(JSON.stringify(start));
-  await started.promise;
-
-  const aborted = () => options.signal?.aborted === true || ws.readyState !== WebSocket.OPEN;
-  if (media.kind === 'audio') await sendAudio(ws, media.agent, media.customer, options.speed, aborted);
-  else await sendTurns(ws, media.transcript, options.speed, aborted);
-
-  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'end', reason: options.signal?.aborted ? 'replay-aborted' : 'replay-finished' }));
-  const timeoutMs = options.endTimeoutMs ?? 60_000;
-  const timer = setTimeout(() => fail(new ReplayError('REPLAY_LOST', `no answer to end within ${timeoutMs} ms`)), timeoutMs);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await endedD.promise;
+    return await run();
   } finally {
-    clearTimeout(timer);
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  /** Start, send, end, wait for `ended`. */
+  async function run(): Promise<ReplayEnded> {
+    await opened.promise;
+
+    const start: IngressStart = {
+      type: 'start',
+      source: media.kind === 'audio' ? 'replay' : 'transcript',
+      ...(options.callId && { callId: options.callId }),
+      ...((options.language ?? (media.kind === 'transcript' ? media.transcript.language : undefined)) && {
+        language: options.language ?? (media as { transcript: ReplayTranscript }).transcript.language,
+      }),
+      ...(options.asrProvider && { asrProvider: options.asrProvider }),
+      ...(options.participants && { participants: options.participants }),
+      streams: [{ label: 'agent', role: 'agent' }, { label: 'customer', role: 'customer' }],
+    };
+    ws.send(JSON.stringify(start));
+    await started.promise;
+
+    const aborted = () => options.signal?.aborted === true || ws.readyState !== WebSocket.OPEN;
+    if (media.kind === 'audio') await sendAudio(ws, media.agent, media.customer, options.speed, aborted, options.signal);
+    else await sendTurns(ws, media.transcript, options.speed, aborted, options.signal);
+
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'end', reason: options.signal?.aborted ? 'replay-aborted' : 'replay-finished' }));
+    endSent = true;
+    const timeoutMs = options.signal?.aborted ? Math.min(options.endTimeoutMs ?? 60_000, ABORTED_END_TIMEOUT_MS) : options.endTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => fail(new ReplayError('REPLAY_LOST', `no answer to end within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      return await endedD.promise;
+    } finally {
+      clearTimeout(timer);
+      if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    }
   }
 }
 
-/** Waits until `atMs` (epoch, from performance.now()), or until the socket drains at speed max. */
-async function pace(ws: WebSocket, dueMs: number | undefined): Promise<void> {
+/** Waits until `dueMs` (from performance.now()), or until the socket drains at speed max; an abort ends the wait. */
+async function pace(ws: WebSocket, dueMs: number | undefined, signal?: AbortSignal): Promise<void> {
   if (dueMs === undefined) {
     while (ws.bufferedAmount > MAX_BUFFERED_BYTES && ws.readyState === WebSocket.OPEN) await sleep(5);
     return;
   }
   const wait = dueMs - performance.now();
-  if (wait > 1) await sleep(wait);
+  if (wait > 1 && !signal?.aborted) await sleep(wait, undefined, { signal }).catch(() => undefined);
 }
 
 /** Sends both tracks in 20 ms frames, in step; frames already due go out together (up to 6 per message). */
-async function sendAudio(ws: WebSocket, agent: Int16Array, customer: Int16Array, speed: number | 'max', aborted: () => boolean): Promise<void> {
+async function sendAudio(ws: WebSocket, agent: Int16Array, customer: Int16Array, speed: number | 'max', aborted: () => boolean, signal?: AbortSignal): Promise<void> {
   const tracks = [agent, customer];
   const total = Math.ceil(Math.max(agent.length, customer.length) / FRAME_SAMPLES);
   const frameAt = (track: Int16Array, n: number): Int16Array => {
@@ -185,16 +208,16 @@ async function sendAudio(ws: WebSocket, agent: Int16Array, customer: Int16Array,
       ws.send(packFrames(index, frames));
     });
     next = upTo;
-    await pace(ws, speed === 'max' ? undefined : t0 + next * frameMs);
+    await pace(ws, speed === 'max' ? undefined : t0 + next * frameMs, signal);
   }
 }
 
 /** Sends each turn when it ends on the call's timeline (divided by the speed). */
-async function sendTurns(ws: WebSocket, transcript: ReplayTranscript, speed: number | 'max', aborted: () => boolean): Promise<void> {
+async function sendTurns(ws: WebSocket, transcript: ReplayTranscript, speed: number | 'max', aborted: () => boolean, signal?: AbortSignal): Promise<void> {
   const t0 = performance.now();
   for (const turn of transcript.turns.flatMap(splitTurn)) {
     if (aborted()) return;
-    await pace(ws, speed === 'max' ? undefined : t0 + turn.endMs / speed);
+    await pace(ws, speed === 'max' ? undefined : t0 + turn.endMs / speed, signal);
     if (aborted()) return;
     ws.send(JSON.stringify({ type: 'turn', ...turn }));
   }

@@ -171,13 +171,13 @@ describe('audio replay through /api/ingress/ws', () => {
 });
 
 /** Runs `modsvar replay` in process; returns its exit status and what it wrote. */
-async function replayCli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+async function replayCli(argv: string[], signal?: AbortSignal, speed = 'max'): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
   try {
-    const status = await runReplay([...argv, '--url', url, '--token', TOKENS.ingest, '--speed', 'max']);
+    const status = await runReplay([...argv, '--url', url, '--token', TOKENS.ingest, '--speed', speed], { signal });
     return { status, stdout, stderr };
   } finally {
     out.mockRestore();
@@ -194,6 +194,23 @@ describe('modsvar replay: what it reports', () => {
     expect(r.stderr).toContain(`modsvar replay: warning: ${cut}: file shorter than its header says: 1000 of ${readFileSync(whole).length} bytes; replaying what is there (00:00)`);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('call cut-1 ended (replay-finished): 0 objection(s), 0 card(s), 2 audio frames');
+  });
+
+  it('ends the call as replay-aborted on Ctrl-C, prints its summary and exits 130', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'modsvar-ingress-')), 'slow.json');
+    writeFileSync(file, JSON.stringify([
+      { role: 'customer', text: 'We already have a supplier.', startMs: 0, endMs: 100 },
+      { role: 'customer', text: 'That is too expensive.', startMs: 600_000, endMs: 601_000 },
+    ]));
+    const abort = new AbortController();
+    const running = replayCli(['--transcript', file, '--call-id', 'abort-1'], abort.signal, '1');
+    await vi_waitFor(() => (registry.snapshot('abort-1')?.call.transcript.length ?? 0) === 1);
+    abort.abort();
+    const r = await running;
+    expect(r.status).toBe(130);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('call abort-1 ended (replay-aborted): ');
+    expect(registry.get('abort-1')!.summary().state).toBe('ended');
   });
 
   it('prints ASR failures on the sidecar as warnings and in the summary, and fails when no transcript came back', async () => {

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { describe, expect, it, vi } from 'vitest';
 import type { CallCard } from '../../../../sidecar/calls/call-events.js';
-import { formatCard, formatTime, parseReplayArgs, replayFailureStatus } from '../../../../sidecar/cli/replay.js';
+import { formatCard, formatTime, parseReplayArgs, replayFailureStatus, run } from '../../../../sidecar/cli/replay.js';
 import { ReplayError } from '../../../../sidecar/replay/replay-client.js';
 
 const env = { MODSVAR_REPLAY_TOKEN: 'from-the-environment-123' };
@@ -66,5 +71,45 @@ describe('card view', () => {
         '    · F-102 price-list.csv (row 4)',
       ].join('\n'));
     expect(formatTime(3_599_000)).toBe('59:59');
+  });
+});
+
+describe('Ctrl-C during a replay', () => {
+  it('stops quietly with 130 when the sidecar (stopped by the same Ctrl-C) closes the connection without ended', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/api/ingress/ws' });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const received: string[] = [];
+    const abort = new AbortController();
+    wss.on('connection', (socket) => socket.on('message', (d) => {
+      const msg = JSON.parse(d.toString()) as { type: string; reason?: string };
+      received.push(msg.reason ? `${msg.type}:${msg.reason}` : msg.type);
+      if (msg.type === 'start') {
+        socket.send(JSON.stringify({ type: 'started', callId: 'ctrl-c-1', source: 'transcript', streams: ['agent', 'customer'], uiPath: '/call/ctrl-c-1' }));
+      }
+      if (msg.type === 'end') socket.terminate();
+    }));
+    const file = join(mkdtempSync(join(tmpdir(), 'modsvar-replay-cli-')), 'turns.json');
+    writeFileSync(file, JSON.stringify([{ role: 'customer', text: 'Too expensive.', startMs: 600_000, endMs: 601_000 }]));
+    let stdout = '';
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((x) => {
+      stdout += String(x);
+      // The user presses Ctrl-C once the call started, while its first turn is still minutes away.
+      if (String(x).startsWith('call ctrl-c-1 started')) abort.abort();
+      return true;
+    });
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((x) => { stderr += String(x); return true; });
+    try {
+      const status = await run(['--transcript', file, '--url', `http://127.0.0.1:${(wss.address() as AddressInfo).port}`, '--token', 't-0123456789abcdef', '--call-id', 'ctrl-c-1'], { signal: abort.signal });
+      expect(status).toBe(130);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+    expect(received).toEqual(['start', 'end:replay-aborted']);
+    expect(stderr).toBe('');
+    expect(stdout).not.toContain('closed the connection');
+    expect(stdout).not.toContain('keeps running');
   });
 });
