@@ -16,6 +16,12 @@
  *
  * A participant that sends no stream while others do (Avaya's dummy `ASBCE@…`) is `unknown` with
  * source `noStream` unless a rule above names it.
+ *
+ * When every sender is an agent only by rule 4 (both ends look like internal extensions, e.g. Cisco CUBE
+ * 7300/7301 or Acme 9000/1002, so no stream would carry the customer), fallback `direction` lets the vendor
+ * calling party decide: exactly one sender flagged as the caller (Acme `apkt:callingParty`) or named by a
+ * vendor calling-party number (Metaswitch/BroadWorks `callingPartyNumber`) becomes the customer, the
+ * others with a flag or a number the agent (`callingParty`). Without such data they all stay agents.
  */
 import type { RoleRulesConfig } from '../config/schema.js';
 import type { Role } from './siprec-types.js';
@@ -87,12 +93,14 @@ function compile(patterns: readonly string[]): RegExp[] {
  * @param candidates participants in metadata order (SRCs list the caller first)
  * @param rules the `sip.roles` config
  * @param recordedParties vendor-named PBX subscribers (AoRs or numbers), see rule 3
+ * @param callingParties vendor-named callers (AoRs or numbers), used only when every sender is an agent by rule 4
  * @returns one decision per candidate id
  */
 export function assignRoles(
   candidates: readonly RoleCandidate[],
   rules: RoleRulesConfig,
   recordedParties: readonly string[] = [],
+  callingParties: readonly string[] = [],
 ): Map<string, RoleDecision> {
   const customer = compile(rules.customerPatterns);
   const agentExt = compile(rules.agentExtensionPatterns);
@@ -108,6 +116,8 @@ export function assignRoles(
     else if (whole && recordedParties.some((r) => sameParty(r, whole))) out.set(c.id, { role: 'agent', roleSource: 'recordedParty' });
     else if (user && agentExt.some((r) => r.test(user))) out.set(c.id, { role: 'agent', roleSource: 'extensionPattern' });
   }
+
+  if (rules.fallback === 'direction') callerAmongExtensions(candidates.filter((c) => c.sends || !anySends), out, callingParties);
 
   const pool = candidates.filter((c) => !out.has(c.id) && (c.sends || !anySends));
   for (const c of candidates) {
@@ -134,4 +144,20 @@ export function assignRoles(
     for (const c of open) out.set(c.id, { role: 'unknown', roleSource: 'fallback' });
   }
   return out;
+}
+
+/** The all-extensions case (see the file comment): the one caller is the customer. Mutates `out`. */
+function callerAmongExtensions(senders: readonly RoleCandidate[], out: Map<string, RoleDecision>, callingParties: readonly string[]): void {
+  if (senders.length < 2 || !senders.every((c) => out.get(c.id)?.roleSource === 'extensionPattern')) return;
+  const callerOf = (c: RoleCandidate): boolean | undefined => {
+    if (c.callingParty !== undefined) return c.callingParty;
+    if (callingParties.length === 0 || c.aor.trim() === '') return undefined;
+    const user = splitAor(c.aor).user.toLowerCase();
+    return callingParties.some((n) => sameParty(n, c.aor) || (user !== '' && splitAor(n).user.toLowerCase() === user));
+  };
+  if (senders.filter((c) => callerOf(c) === true).length !== 1) return;
+  for (const c of senders) {
+    const caller = callerOf(c);
+    if (caller !== undefined) out.set(c.id, { role: caller ? 'customer' : 'agent', roleSource: 'callingParty' });
+  }
 }

@@ -57,6 +57,11 @@ export interface RsMetadata {
   associationsDeclared: boolean;
   /** AoRs or numbers of the party the PBX records (its own subscriber: the agent side), from vendor data. */
   recordedParties: string[];
+  /**
+   * AoRs or numbers of the party that placed the call, from vendor data: Metaswitch
+   * `metaswitchRecordingMetadata/callingPartyNumber`, BroadWorks `callType/termCall|origCall/callingPartyNumber`.
+   */
+  callingParties: string[];
   warnings: string[];
 }
 
@@ -147,6 +152,7 @@ export function parseRsMetadata(xml: string): RsMetadata {
     associationsDeclared: childrenNamed(root, 'participantstreamassoc').length > 0
       || childrenNamed(root, 'participant').some((p) => childrenNamed(p, 'send').length > 0 || childrenNamed(p, 'recv').length > 0),
     recordedParties: recordedParties(root),
+    callingParties: callingParties(root),
     warnings,
   };
 }
@@ -213,6 +219,22 @@ function recordedParties(root: XmlElement): string[] {
   for (const el of descendantsNamed(root, 'broadWorksRecordingMetadata')) {
     const v = optionalText(childNamed(el, 'userID'));
     if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Vendor data naming the caller: Metaswitch and BroadWorks `callingPartyNumber` (under `callType` for BroadWorks). */
+function callingParties(root: XmlElement): string[] {
+  const out: string[] = [];
+  for (const el of descendantsNamed(root, 'metaswitchRecordingMetadata')) {
+    const v = optionalText(childNamed(el, 'callingPartyNumber'));
+    if (v) out.push(v);
+  }
+  for (const el of descendantsNamed(root, 'broadWorksRecordingMetadata')) {
+    for (const call of childNamed(el, 'callType')?.children ?? []) {
+      const v = optionalText(childNamed(call, 'callingPartyNumber'));
+      if (v) out.push(v);
+    }
   }
   return out;
 }

@@ -227,9 +227,7 @@ export function describeSession(input: DescribeInput): SessionDescription {
       id: p.id, aor: p.aor, sends: sending.has(p.id) || p.sends.size > 0,
       ...(p.callingParty !== undefined ? { callingParty: p.callingParty } : {}),
     })),
-    input.roles,
-    recordedParties,
-  );
+    input.roles, recordedParties, metadata?.callingParties ?? []);
   // Without complete metadata in this request the participants are the ones already known: keep their roles
   // (a re-INVITE that only pauses media must not flip who is the customer).
   const keepRoles = previous !== undefined && (!metadata || metadata.dataMode === 'partial');
@@ -247,6 +245,8 @@ export function describeSession(input: DescribeInput): SessionDescription {
   }
 
   const live = audio.filter((s) => !s.rejectedReason);
+  const noCustomer = live.some((s) => s.role) && !live.some((s) => s.role === 'customer' || s.role === 'mixed');
+  if (noCustomer) warnings.push('no stream carries the customer: objections will not be detected; set sip.roles.internalDomains/customerPatterns');
   // The call ID is fixed for the life of the recording session (the UI keys the call by it), even when a
   // transfer brings metadata with a new vendor call ID.
   const callId = previous ? { value: previous.callId, source: previous.callIdSource } : metadata?.callId;

@@ -57,6 +57,37 @@ describe('assignRoles', () => {
     expect(roles(r)).toEqual({ a: 'agent/callingParty', b: 'customer/callingParty' });
   });
 
+  it('lets the calling party decide when every sender is an agent only by the extension pattern', () => {
+    const flagged = assignRoles([
+      { id: 'a', aor: 'sip:9000@192.168.50.102', sends: true, callingParty: true },
+      { id: 'b', aor: 'sip:1002@192.168.50.10', sends: true, callingParty: false },
+    ], rules());
+    expect(roles(flagged)).toEqual({ a: 'customer/callingParty', b: 'agent/callingParty' });
+    const byNumber = assignRoles([
+      { id: 'a', aor: 'sip:7300@pbx.example.com', sends: true },
+      { id: 'b', aor: 'sip:7711@pbx.example.com', sends: true },
+    ], rules(), [], ['sip:7711@10.155.7.148;user=phone']);
+    expect(roles(byNumber)).toEqual({ a: 'agent/callingParty', b: 'customer/callingParty' });
+    const noHint = assignRoles([
+      { id: 'a', aor: 'sip:7301@198.51.100.41', sends: true },
+      { id: 'b', aor: 'sip:7300@198.51.100.41', sends: true },
+    ], rules());
+    expect(roles(noHint)).toEqual({ a: 'agent/extensionPattern', b: 'agent/extensionPattern' });
+  });
+
+  it('keeps explicit agent rules and fallback unknown above the calling party', () => {
+    const domain = assignRoles([
+      { id: 'a', aor: 'sip:9000@corp.example.com', sends: true, callingParty: true },
+      { id: 'b', aor: 'sip:1002@10.0.0.1', sends: true, callingParty: false },
+    ], rules({ internalDomains: ['corp.example.com'] }));
+    expect(roles(domain)).toEqual({ a: 'agent/internalDomain', b: 'agent/extensionPattern' });
+    const unknown = assignRoles([
+      { id: 'a', aor: 'sip:9000@192.168.50.102', sends: true, callingParty: true },
+      { id: 'b', aor: 'sip:1002@192.168.50.10', sends: true, callingParty: false },
+    ], rules({ fallback: 'unknown' }));
+    expect(roles(unknown)).toEqual({ a: 'agent/extensionPattern', b: 'agent/extensionPattern' });
+  });
+
   it('falls back to order (first customer, second agent, more unknown) when nothing matches', () => {
     const r = assignRoles([
       { id: 'a', aor: 'sip:alice@x.com', sends: true },

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SiprecError } from '../../../../sidecar/core/errors.js';
 import { parseRsMetadata } from '../../../../sidecar/sip/rs-metadata.js';
+import { extractSiprecBody } from '../../../../sidecar/sip/siprec-body.js';
+import { fixture } from './helpers.js';
 
 function thrown(fn: () => unknown): SiprecError {
   try {
@@ -79,6 +81,16 @@ describe('parseRsMetadata', () => {
     expect(m.participants[0].callingParty).toBe(true);
     expect(m.callId).toEqual({ value: '00FA08', source: 'extension:ucid' });
     expect(m.warnings).toEqual(['rs-metadata namespace "urn:example:other" is not a SIPREC namespace; read as RFC 7865']);
+  });
+
+  it('reads the vendor calling-party numbers of Metaswitch and BroadWorks metadata', () => {
+    const meta = (file: string): string => {
+      const req = fixture(file);
+      return extractSiprecBody(req.headers['content-type'], req.body).metadata ?? '';
+    };
+    expect(parseRsMetadata(meta('15-metaswitch-mixed-g729-initial.sip')).callingParties).toEqual(['2125550111']);
+    expect(parseRsMetadata(meta('12-broadworks-webex-calling-metadata-first.sip')).callingParties).toEqual(['sip:7711@10.155.7.148;user=phone']);
+    expect(parseRsMetadata('<recording xmlns="urn:ietf:params:xml:ns:recording:1"><datamode>complete</datamode></recording>').callingParties).toEqual([]);
   });
 
   it('marks an empty participantstreamassoc as a declared association with no streams', () => {

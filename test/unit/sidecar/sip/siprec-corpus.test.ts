@@ -71,7 +71,7 @@ describe('SIPREC corpus: initial INVITEs', () => {
     expect(session.streams[0].telephoneEventPayloadType).toBe(101);
     expect(mLines(sdp)).toEqual([['audio', 40000, '0 101', 'recvonly', '1'], ['audio', 40002, '0 101', 'recvonly', '2']]);
     expect(sdp).toContain('a=fmtp:101 0-16');
-    expect(warnings).toEqual(['ignored body part: application/gtd']);
+    expect(warnings).toEqual(['ignored body part: application/gtd', 'no stream carries the customer: objections will not be detected; set sip.roles.internalDomains/customerPatterns']);
   });
 
   it('takes Cisco network-based recording participants from X-Cisco-Recording-Participant by media-index', () => {
@@ -95,11 +95,11 @@ describe('SIPREC corpus: initial INVITEs', () => {
     expect(session.callIdSource).toBe('Call-ID');
     expect(session.metadataNamespace).toBe('urn:ietf:params:xml:ns:recording');
     expect(session.participants).toEqual([
-      { id: 'fSD3PFErSjNTHLDiXCELjw==', aor: 'sip:9000@192.168.50.102', name: '9000', role: 'agent', roleSource: 'extensionPattern' },
-      { id: 'EbccNyypRlFYXTm4iw8hxw==', aor: 'sip:1002@192.168.50.10', name: '1002', role: 'agent', roleSource: 'extensionPattern' },
+      { id: 'fSD3PFErSjNTHLDiXCELjw==', aor: 'sip:9000@192.168.50.102', name: '9000', role: 'customer', roleSource: 'callingParty' },
+      { id: 'EbccNyypRlFYXTm4iw8hxw==', aor: 'sip:1002@192.168.50.10', name: '1002', role: 'agent', roleSource: 'callingParty' },
     ]);
     expect(streamRows(session)).toEqual([
-      ['16777227', 'fSD3PFErSjNTHLDiXCELjw==', 'agent', 'sendonly', 'PCMU', ['PCMU/8000'], 40000],
+      ['16777227', 'fSD3PFErSjNTHLDiXCELjw==', 'customer', 'sendonly', 'PCMU', ['PCMU/8000'], 40000],
       ['16777228', 'EbccNyypRlFYXTm4iw8hxw==', 'agent', 'sendonly', 'PCMU', ['PCMU/8000'], 40002],
     ]);
     expect(mLines(sdp)).toEqual([['audio', 40000, '0', 'recvonly', '16777227'], ['audio', 40002, '0', 'recvonly', '16777228']]);
