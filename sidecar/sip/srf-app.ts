@@ -136,7 +136,10 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
   async #onInvite(req: SrfRequestLike, res: SrfResponseLike): Promise<void> {
     const startMs = Date.now();
     const timeoutMs = this.#opts.drachtio.transactionTimeoutMs;
-    const log = this.#log.child({ sipCallId: req.get('Call-ID'), source: `${req.source_address}:${req.source_port}` });
+    // The recording session binds callId and sipCallId itself: it gets the logger without sipCallId so
+    // that no log line carries the key twice.
+    const sourceLog = this.#log.child({ source: `${req.source_address}:${req.source_port}` });
+    const log = sourceLog.child({ sipCallId: req.get('Call-ID') });
     const recordings = this.#opts.recordings;
     let cancelled = false;
     req.on('cancel', () => {
@@ -160,7 +163,7 @@ export class SrfApp extends EnhancedEmitter<SrfAppEvents> {
     res.send(100, 'Trying', {});
     let session;
     try {
-      session = recordings.create(decision.session, decision.leasedPorts, log);
+      session = recordings.create(decision.session, decision.leasedPorts, sourceLog);
       await session.start();
     } catch (err) {
       if (!session) recordings.releasePorts(decision.leasedPorts);

@@ -57,6 +57,17 @@ describe('SrfApp with drachtio-srf against the drachtio wire protocol', () => {
     expect(session.call.participants.map((p) => p.name)).toContain('Åse Ødegård');
   });
 
+  it('writes each call-scoped log key once per line for an accepted session', async () => {
+    h = await startHarness();
+    expect((await h.server.inject(fixture(INVITE_08)).final()).status).toBe(200);
+    const sessionLines = h.raw.filter((l) => l.includes('"sipCallId"'));
+    expect(sessionLines.length).toBeGreaterThan(0);
+    for (const line of sessionLines) {
+      expect(line.match(/"sipCallId":/g)).toHaveLength(1);
+      expect((line.match(/"callId":/g) ?? []).length).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('refuses an INVITE from a source outside sip.allowedSources with 403, a Warning and one log line', async () => {
     h = await startHarness();
     const invite = h.server.inject(fixture(INVITE_08), { address: '198.51.100.99', port: 5060 });
