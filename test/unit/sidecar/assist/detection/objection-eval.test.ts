@@ -60,10 +60,10 @@ describe('objection detection on the independently written set (test/fixtures/ob
 describe('objection detection on the fresh sets (test/fixtures/objections/utterances-fresh-<n>.jsonl)', () => {
   // Each set was written for this project and scored BEFORE the playbooks were extended with the phrasing
   // families it revealed; those before-figures (macro-F1, 9 labels) are the held-out estimates in the
-  // detector README: 1 → 0.939, 2 → 0.822, 3 → 0.685, 4 → 0.740, 5 → 0.859, 6 → 0.713. Afterwards every set is a
+  // detector README: 1 → 0.939, 2 → 0.822, 3 → 0.685, 4 → 0.740, 5 → 0.859, 6 → 0.713, 7 → 0.663. Afterwards every set is a
   // regression guard: macro-F1 ≥ 0.95 in total and ≥ 0.90 per language, agent lines always none.
   const detector = new ObjectionDetector(loadPlaybooks().playbooks);
-  for (const n of [1, 2, 3, 4, 5, 6]) {
+  for (const n of [1, 2, 3, 4, 5, 6, 7]) {
     it(`fresh set ${n}: macro-F1 ≥ 0.95 (≥ 0.90 per language), agent false-positive rate 0`, () => {
       const file = fileURLToPath(new URL(`../../../../fixtures/objections/utterances-fresh-${n}.jsonl`, import.meta.url));
       const { rows, errors } = parseLabelledJsonl(readFileSync(file, 'utf8'));
