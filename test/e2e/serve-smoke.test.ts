@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeDrachtioServer } from '../servers/drachtio-server.js';
+import { ASR_OFF_MESSAGE } from '../../media/asr/create-asr.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const KB_DIR = new URL('../fixtures/kb', import.meta.url).pathname;
@@ -45,10 +46,12 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url);
+async function getJson(url: string, token?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
   return { status: res.status, body: await res.json() };
 }
+
+const MONITOR_TOKEN = 'smoke-monitor-token-0123456789';
 
 describe('modsvar serve (child process)', () => {
   it('answers /healthz at once, reports drachtio down in /readyz until drachtio-server is up, and stops on SIGTERM', async () => {
@@ -59,7 +62,8 @@ describe('modsvar serve (child process)', () => {
     writeFileSync(configFile, [
       'drachtio:', '  host: 127.0.0.1', `  port: ${drachtioPort}`, '  reconnectMaxMs: 300',
       'sip:', '  rtpPortMin: 46100', '  rtpPortMax: 46140',
-      'api:', '  host: 127.0.0.1', `  port: ${apiPort}`, '  probesRequireToken: false',
+      'api:', '  host: 127.0.0.1', `  port: ${apiPort}`, '  probesRequireToken: true',
+      '  tokens:', '    - tokenEnv: MODSVAR_TOKEN_SMOKE_MONITOR', '      role: monitor',
       'asr:', '  provider: none',
       'kb:', `  dir: ${KB_DIR}`, `  indexDir: ${join(dir, 'index')}`,
       'crm:', '  provider: none',
@@ -68,16 +72,17 @@ describe('modsvar serve (child process)', () => {
     ].join('\n'));
     const out: string[] = [];
     child = spawn(process.execPath, ['--import', 'tsx', 'sidecar/bin/modsvar.ts', 'serve', '--config', configFile], {
-      cwd: ROOT, env: { ...process.env, MODSVAR_CONFIG: '', MODSVAR_DRACHTIO__SECRET: 'smoke-secret' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, MODSVAR_CONFIG: '', MODSVAR_DRACHTIO__SECRET: 'smoke-secret', MODSVAR_TOKEN_SMOKE_MONITOR: MONITOR_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => out.push(String(d)));
     child.stderr!.on('data', (d) => out.push(String(d)));
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     const base = `http://127.0.0.1:${apiPort}`;
 
-    const health = await until('/healthz', async () => { const r = await getJson(`${base}/healthz`); return r.status === 200 ? r : undefined; });
+    const health = await until('/healthz', async () => { const r = await getJson(`${base}/healthz`, MONITOR_TOKEN); return r.status === 200 ? r : undefined; });
     expect(health.status).toBe(200);
-    const notReady = await getJson(`${base}/readyz`);
+    expect((await getJson(`${base}/readyz`)).status).toBe(401); // probes need a token unless configured open
+    const notReady = await getJson(`${base}/readyz`, MONITOR_TOKEN);
     expect(notReady.status).toBe(503);
     expect(notReady.body.ready).toBe(false);
     expect(notReady.body.checks.drachtio.ok).toBe(false);
@@ -88,15 +93,16 @@ describe('modsvar serve (child process)', () => {
 
     server = await FakeDrachtioServer.start({ secret: 'smoke-secret', port: drachtioPort });
     await server.waitForRoute('invite', 1, 20_000);
-    const ready = await until('/readyz 200', async () => { const r = await getJson(`${base}/readyz`); return r.status === 200 ? r : undefined; });
+    const ready = await until('/readyz 200', async () => { const r = await getJson(`${base}/readyz`, MONITOR_TOKEN); return r.status === 200 ? r : undefined; });
     expect(ready.body).toMatchObject({ ready: true, checks: { drachtio: { ok: true }, index: { ok: true }, asr: { ok: true } } });
     expect(server.authAttempts.at(-1)).toEqual({ secret: 'smoke-secret', ok: true });
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const log = out.join('');
-    expect(log).toContain('to enable speech recognition');
+    expect(log).toContain(ASR_OFF_MESSAGE);
     expect(log).toContain('modsvar stopped');
     expect(log).not.toContain('smoke-secret');
+    expect(log).not.toContain(MONITOR_TOKEN);
   }, 60_000);
 });
