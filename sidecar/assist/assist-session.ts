@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallCard, CallCustomer, CallEventInit, FeedbackKind, LedgerEntry } from '../calls/call-events.js';
+import type { CallSource } from '../calls/call-hub-types.js';
 import { cardCreated, cardUpdated, customerResolved, healthChanged, ledgerChanged, objectionRaised, objectionUpdated, objectionWithdrawn } from '../calls/call-events.js';
 import type { ObjectionInfo } from '../calls/call-events.js';
 import { toCallCard } from '../calls/call-card.js';
@@ -36,6 +37,13 @@ export interface AssistSessionOptions {
   callId: string;
   /** Call start, epoch ms (transcript times are ms from it). */
   startedAtMs: number;
+  /**
+   * Where the call comes from; it decides the clock of the ledger's call-relative times (`cardShownMs`,
+   * `answeredMs`). `siprec` (default) runs at 1×: the larger of the wall clock since `startedAtMs` and the
+   * timeline position. `replay` / `transcript` run at any speed (`modsvar replay --speed`): the timeline
+   * position only (see {@link AssistSession.callMs}).
+   */
+  source?: CallSource;
   transcript: Transcript;
   services: AssistServices;
   /** The customer's AoR / number for the CRM lookup (from the customer participant). */
@@ -81,6 +89,8 @@ export class AssistSession {
   /** The caller's CRM record once the lookup found it; cards never wait for a lookup still running. */
   #context: CustomerContextRecord | undefined;
   #llmDegraded = false;
+  /** Latest position the transcript reached on the call's timeline (ms from call start). */
+  #positionMs = 0;
   #finishing?: Promise<void>;
   readonly #onInterim = (u: Utterance) => this.#push(u, 'interim');
   readonly #onFinal = (u: Utterance) => this.#push(u, 'final');
@@ -129,7 +139,7 @@ export class AssistSession {
     const state = this.#cards.get(cardId);
     if (!state?.last) return;
     state.last.feedback = { kind, atMs: this.#now(), by }; // later card updates carry it
-    this.#ledger.feedback(state.last.objectionId, { kind, atMs: this.#now(), by }, this.#callMs());
+    this.#ledger.feedback(state.last.objectionId, { kind, atMs: this.#now(), by }, this.callMs());
   }
 
   /** Hang-up: settle cards, close the ledger and the tracker. Idempotent (same promise). */
@@ -153,6 +163,9 @@ export class AssistSession {
   }
 
   #push(u: Utterance, type: 'interim' | 'final'): void {
+    // before the tracker sees it: an objection raised by this utterance is timed at or after its end
+    if (Number.isFinite(u.endMs)) this.#positionMs = Math.max(this.#positionMs, u.endMs);
+    if (Number.isFinite(u.startMs)) this.#positionMs = Math.max(this.#positionMs, u.startMs);
     if (type === 'final' && u.role === 'agent') this.#ledger.agentTurn({ text: u.text, startMs: u.startMs, endMs: u.endMs, language: u.language });
     this.#tracker.push({
       type, utteranceId: u.id, text: u.text, role: u.role, participantId: u.participantId ?? '', streamLabel: u.streamLabel,
@@ -208,7 +221,7 @@ export class AssistSession {
     if (state.last?.feedback) view.feedback = state.last.feedback;
     state.last = view;
     this.#publish(first ? cardCreated({ callId: this.callId, card: view }) : cardUpdated({ callId: this.callId, card: view }));
-    this.#ledger.cardShown(card, this.#callMs());
+    this.#ledger.cardShown(card, this.callMs());
   }
 
   #llmHealth(card: Card): void {
@@ -250,8 +263,17 @@ export class AssistSession {
     this.#publish(ledgerChanged({ callId: this.callId, entry }));
   }
 
-  #callMs(): number {
-    return Math.max(0, this.#now() - this.#o.startedAtMs);
+  /**
+   * Call time now, in ms from call start, by the same definition as the agent UI's call clock
+   * (agent-ui/src/call-clock.ts): the timeline position is the latest end (or start) of any transcript
+   * utterance, interim or final, seen so far. A replay (`source` `replay` / `transcript`) runs at 2× or
+   * unpaced, so wall time says nothing about its timeline: its call time is that position. A live SIPREC
+   * call runs at 1×: the wall clock since `startedAtMs`, or the position when the ASR's times run ahead.
+   */
+  callMs(): number {
+    const replay = this.#o.source === 'replay' || this.#o.source === 'transcript';
+    if (replay) return this.#positionMs;
+    return Math.max(0, this.#now() - this.#o.startedAtMs, this.#positionMs);
   }
 
   #publish(event: CallEventInit): void {

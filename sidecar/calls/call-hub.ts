@@ -184,7 +184,7 @@ class HubCall implements CallHandle {
     if (hub.assist) {
       const customer = o.participants.find((p) => p.role === 'customer');
       this.assist = new AssistSession({
-        callId: o.callId, startedAtMs: this.call.startedAtMs, transcript: this.transcript, services: hub.assist,
+        callId: o.callId, startedAtMs: this.call.startedAtMs, source: o.source, transcript: this.transcript, services: hub.assist,
         customerKey: customer ? { aor: customer.aor } : undefined, publish: (e) => publish(e), logger: this.#log,
       });
       void this.assist.start();

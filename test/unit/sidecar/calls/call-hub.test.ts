@@ -91,6 +91,8 @@ describe('CallHub', () => {
     const card = ev.find((e) => e.type === 'card.created');
     expect(card).toMatchObject({ card: { objectionClass: 'price', status: 'final', citations: [{ factId: 'F-105', source: 'price-list.csv', location: 'row 5' }] } });
     expect(ev.filter((e) => e.type === 'ledger').map((e) => e.entry.state)).toEqual(['raised', 'card_shown', 'unanswered']);
+    // a transcript replay runs unpaced: the card is timed on the transcript's timeline, not by the wall clock
+    expect(ev.filter((e) => e.type === 'ledger').map((e) => e.type === 'ledger' && [e.entry.raisedMs, e.entry.cardShownMs])).toEqual([[3500, undefined], [3500, 5000], [3500, 5000]]);
     expect(ev.at(-1)).toMatchObject({ type: 'call.state', state: 'ended' });
     expect(hub.size).toBe(0);
     // after the end: counted and dropped, never thrown
