@@ -17,15 +17,8 @@ export interface ReportedStream {
 }
 
 /** Packet counters summed over every stream of the process's life (RFC 3550 §6.4.1 / A.3 for lost). */
-export interface RtpPacketTotals {
-  received: number;
-  lost: number;
-  late: number;
-  duplicate: number;
-  malformed: number;
-  wrongSource: number;
-  unknownPayloadType: number;
-}
+export type RtpPacketTotals = Pick<RtpStreamStats,
+  'received' | 'lost' | 'late' | 'duplicate' | 'malformed' | 'wrongSource' | 'unknownPayloadType'>;
 
 const TOTAL_KEYS: (keyof RtpPacketTotals)[] = ['received', 'lost', 'late', 'duplicate', 'malformed', 'wrongSource', 'unknownPayloadType'];
 

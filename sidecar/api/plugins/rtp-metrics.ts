@@ -12,17 +12,10 @@
  * - `wrong_source` (not from the negotiated/latched address), `unknown_payload_type` (payload type not negotiated).
  */
 import { Counter, type Registry } from 'prom-client';
+import type { RtpPacketTotals } from '../../calls/media-health.js';
 
-/** The cumulative figures the reader returns (ms-free counts of packets since the process started). */
-export interface RtpPacketTotalsLike {
-  received: number;
-  lost: number;
-  late: number;
-  duplicate: number;
-  malformed: number;
-  wrongSource: number;
-  unknownPayloadType: number;
-}
+/** The cumulative figures the reader returns: packet counts since the process started. */
+export type RtpPacketTotalsLike = RtpPacketTotals;
 
 /** Reads the process-lifetime totals; undefined when no media runs in this process (counters stay 0). */
 export type RtpTotalsReader = () => RtpPacketTotalsLike | undefined;
