@@ -60,3 +60,14 @@ export function cardCallMs(
   if (isReplay(summary.source)) return undefined;
   return Math.max(0, card.createdAtMs - summary.startedAtMs);
 }
+
+/**
+ * A wall row's call time (its duration column), in ms, by the definition above: the summary's timeline
+ * position (`callMs`, sent by the server with every row) for a replay; for a live call the wall clock
+ * since `startedAtMs` (until `endedAtMs`), or that position when it is ahead. A server older than
+ * `callMs` gives replays 0 (unknown) rather than their wall-clock age.
+ * @param nowMs wall clock, epoch ms
+ */
+export function summaryCallTimeMs(summary: Pick<CallSummary, 'source' | 'startedAtMs' | 'endedAtMs' | 'callMs'>, nowMs: number): number {
+  return callTimeMs(summary, summary.callMs ?? 0, nowMs);
+}

@@ -1,5 +1,5 @@
 /**
- * The supervisor wall: every live call (agent, customer, duration, objections, unanswered, last
+ * The supervisor wall: every live call (agent, customer, duration in call time, objections, unanswered, last
  * card, health), sortable, with alert highlighting; a row opens the call read-only. Beside it, today's
  * cards by class and feedback rates.
  */
@@ -8,6 +8,7 @@ import { duration, h, pct } from './dom';
 import { chooseLanguage, pickLanguage, strings, UI_LANGUAGES, type Strings, type UiLanguage } from './i18n';
 import { ResumableSocket } from './socket';
 import { aorLabel, participantLabel } from './participant-label';
+import { summaryCallTimeMs } from './call-clock';
 import type { CallSummary, WallEvent } from './types';
 
 type SortKey = 'agent' | 'customer' | 'duration' | 'objections' | 'unanswered' | 'lastCard' | 'health';
@@ -103,7 +104,7 @@ export class WallPage {
     switch (key) {
       case 'agent': return (c.agent?.name ?? c.agent?.aor ?? '').toLowerCase();
       case 'customer': return (c.customer?.name ?? c.customer?.company ?? c.customer?.number ?? '').toLowerCase();
-      case 'duration': return Date.now() - c.startedAtMs;
+      case 'duration': return summaryCallTimeMs(c, Date.now());
       case 'objections': return c.objectionsRaised;
       case 'unanswered': return c.objectionsUnanswered;
       case 'lastCard': return c.lastCard?.confidence ?? -1;
@@ -142,7 +143,7 @@ export class WallPage {
         c.source && c.source !== 'siprec' ? h('span.source-badge', { dataset: { testid: 'call-source' } }, t.replaySource[c.source]) : null),
       agentAor && agentName !== aorLabel(c.agent!.aor) ? h('div.cell-sub', agentAor) : null),
       h('td', h('div.cell-main', customerName ?? customerNumber ?? '—'), h('div.cell-sub', [c.customer?.company, customerName ? customerNumber : undefined].filter(Boolean).join(' · '))),
-      h('td.num.mono', duration(Date.now() - c.startedAtMs)),
+      h('td.num.mono', { dataset: { testid: 'duration' } }, duration(summaryCallTimeMs(c, Date.now()))),
       h('td.num', { dataset: { testid: 'objections' } }, c.objectionsRaised),
       h('td.num', { dataset: { testid: 'unanswered' } }, h(`span${c.objectionsUnanswered ? '.pill.pill-warn' : ''}`, c.objectionsUnanswered)),
       h('td.last-card', c.lastCard

@@ -63,7 +63,7 @@ export const callEventDefinitions = {
     ['objectionId', 'objectionClass', 'confidence', 'utteranceId', 'text', 'raisedMs']),
   Summary: obj({
     callId: str, state: { type: 'string', enum: ['active', 'held', 'ended'] }, startedAtMs: num, endedAtMs: num,
-    language: str, source: { type: 'string', enum: ['siprec', 'replay', 'transcript'] },
+    language: str, source: { type: 'string', enum: ['siprec', 'replay', 'transcript'] }, callMs: num,
     agent: obj({ name: str, aor: str }, ['aor']),
     customer: obj({ name: str, number: str, company: str }),
     objectionsRaised: int, objectionsUnanswered: int, cardsShown: int, cardsFlagged: int,

@@ -230,6 +230,15 @@ export interface CallSummary {
    * ASR. The UI labels such calls. Absent for live calls.
    */
   source?: 'siprec' | 'replay' | 'transcript';
+  /**
+   * The call's timeline position, ms from call start: the latest point its events have reached (the end
+   * of the newest transcript segment, interim or final, or the start of the newest objection); 0 before
+   * any. A replay runs at any speed (`modsvar replay --speed`), so its duration is this, not wall time
+   * since `startedAtMs`; for a live call the wall clock is the same clock, a little ahead (ASR delay).
+   * The agent UI's call clock has the same definition (agent-ui/src/call-clock.ts). Absent from servers
+   * older than the field.
+   */
+  callMs?: number;
   agent?: { name?: string; aor: string };
   customer?: { name?: string; number?: string; company?: string };
   objectionsRaised: number;

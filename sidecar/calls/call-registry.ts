@@ -138,6 +138,7 @@ export class CallRegistry {
     const entry = this.#calls.get(init.callId) ?? this.#create({ callId: init.callId });
     const event = { ...init, atMs: init.atMs ?? Date.now(), seq: entry.ring.nextSeq() } as CallEvent;
     const wasEnded = entry.view.state === 'ended';
+    const positionMs = entry.view.positionMs;
     entry.view.apply(event);
     entry.ring.push(event);
     this.#stats.count(event);
@@ -154,10 +155,19 @@ export class CallRegistry {
       this.observer.safeEmit('callended', entry.view.summary());
       this.#wall.removed(event.callId);
       this.prune();
-    } else if (SUMMARY_EVENTS.has(event.type) && entry.view.state !== 'ended') {
+    } else if (entry.view.state !== 'ended' && (SUMMARY_EVENTS.has(event.type) || this.#timelineMoved(entry.view, positionMs))) {
       this.#wall.changed(event.callId);
     }
     return event;
+  }
+
+  /**
+   * True when a replay's timeline position moved: its wall row's duration is that position
+   * ({@link CallSummary.callMs}). A live call's duration runs on the wall clock, so its transcript
+   * alone does not resend its row.
+   */
+  #timelineMoved(view: CallView, beforeMs: number): boolean {
+    return (view.source === 'replay' || view.source === 'transcript') && view.positionMs !== beforeMs;
   }
 
   /** Ends a call (idempotent): publishes `call.state` = ended with the reason. */

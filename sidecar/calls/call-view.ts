@@ -48,6 +48,8 @@ export class CallView {
   readonly #ledger = new Map<string, LedgerEntry>();
   readonly #health = new Map<string, ComponentHealth>();
   readonly #options: CallViewOptions;
+  /** See {@link CallSummary.callMs}: a running maximum (the kept finals are bounded). */
+  #positionMs = 0;
 
   constructor(init: CallInit, options: CallViewOptions) {
     this.callId = init.callId;
@@ -65,13 +67,20 @@ export class CallView {
     if (init.startedAtMs !== undefined) this.startedAtMs = init.startedAtMs;
   }
 
+  /** The call's timeline position, ms from call start (see {@link CallSummary.callMs}). */
+  get positionMs(): number {
+    return this.#positionMs;
+  }
+
   /** Folds one published event into the view. */
   apply(event: CallEvent): void {
     switch (event.type) {
       case 'transcript.interim':
+        this.#advance(event.segment.startMs, event.segment.endMs);
         this.#interims.set(event.segment.streamLabel, event.segment);
         break;
       case 'transcript.final': {
+        this.#advance(event.segment.startMs, event.segment.endMs);
         const open = this.#interims.get(event.segment.streamLabel);
         if (open && open.utteranceId === event.segment.utteranceId) this.#interims.delete(event.segment.streamLabel);
         this.#finals.push(event.segment);
@@ -80,6 +89,7 @@ export class CallView {
       }
       case 'objection': {
         const state = event.state ?? 'raised';
+        this.#advance(event.objection.raisedMs);
         const prev = this.#objections.get(event.objection.objectionId);
         // an update or withdrawal keeps the time it was first raised
         this.#objections.set(event.objection.objectionId, { ...event.objection, ...(prev && { raisedMs: prev.raisedMs }), state });
@@ -121,6 +131,10 @@ export class CallView {
     }
   }
 
+  #advance(...ms: number[]): void {
+    for (const m of ms) if (Number.isFinite(m) && m > this.#positionMs) this.#positionMs = m;
+  }
+
   /** Latest health of each component. */
   componentHealth(): ComponentHealth[] {
     return [...this.#health.values()];
@@ -158,6 +172,7 @@ export class CallView {
       ...(this.endedAtMs !== undefined && { endedAtMs: this.endedAtMs }),
       ...(this.language && { language: this.language }),
       ...(this.source && { source: this.source }),
+      callMs: this.#positionMs,
       ...(agent && { agent: { aor: agent.aor, ...(agent.name && { name: agent.name }) } }),
       customer: {
         ...((this.customer?.name ?? customerP?.name) && { name: this.customer?.name ?? customerP?.name }),

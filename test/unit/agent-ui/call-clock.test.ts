@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callTimeMs, cardCallMs, isReplay, timelinePositionMs } from '../../../agent-ui/src/call-clock.js';
+import { callTimeMs, cardCallMs, isReplay, summaryCallTimeMs, timelinePositionMs } from '../../../agent-ui/src/call-clock.js';
 
 const START = 1_780_000_000_000;
 
@@ -37,5 +37,15 @@ describe('call clock', () => {
     // unknown objection: a live call falls back to the creation time, a replay has no call time for it
     expect(cardCallMs(card, [], [], { startedAtMs: START })).toBe(50_000);
     expect(cardCallMs(card, [], [], { source: 'replay', startedAtMs: START })).toBeUndefined();
+  });
+
+  it('gives a wall row\'s duration in call time: the summary\'s callMs for replays, the wall clock for live calls', () => {
+    // a 2x replay 49 s after its start has reached 1:38 of the call
+    expect(summaryCallTimeMs({ source: 'transcript', startedAtMs: START, callMs: 98_000 }, START + 49_000)).toBe(98_000);
+    expect(summaryCallTimeMs({ source: 'replay', startedAtMs: START, callMs: 12_000 }, START + 600_000)).toBe(12_000);
+    expect(summaryCallTimeMs({ source: 'replay', startedAtMs: START }, START + 600_000)).toBe(0);
+    expect(summaryCallTimeMs({ source: 'siprec', startedAtMs: START, callMs: 10_000 }, START + 12_300)).toBe(12_300);
+    expect(summaryCallTimeMs({ startedAtMs: START }, START + 12_300)).toBe(12_300);
+    expect(summaryCallTimeMs({ startedAtMs: START, endedAtMs: START + 30_000, callMs: 29_000 }, START + 99_000)).toBe(30_000);
   });
 });

@@ -51,6 +51,15 @@ describe('call event schema', () => {
     expect(snap.call.summary.objectionsRaised).toBe(1);
   });
 
+  it('serialises the summary\'s timeline position (callMs) in snapshots and wall rows', () => {
+    const events = publishedSample();
+    const snap = JSON.parse(serializeEvent(events.at(-1)!));
+    expect(typeof snap.call.summary.callMs).toBe('number');
+    const summary = { ...snap.call.summary, callMs: 98_000 };
+    expect(JSON.parse(serializeEvent({ type: 'wall.call', atMs: 1, seq: 1, summary } as never)).summary.callMs).toBe(98_000);
+    expect(JSON.parse(serializeEvent({ type: 'wall.snapshot', atMs: 1, seq: 1, calls: [summary] } as never)).calls[0].callMs).toBe(98_000);
+  });
+
   it('drops properties the schema does not name, so nothing unlisted reaches a client', () => {
     const e = { ...cardCreated({ callId: 'c', atMs: 1, card: { ...card(), secretNote: 'x' } as never }), seq: 1, internal: true } as CallEvent;
     const out = JSON.parse(serializeEvent(e));

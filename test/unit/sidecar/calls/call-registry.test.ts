@@ -92,6 +92,40 @@ describe('CallRegistry', () => {
     r.close();
   });
 
+  it('gives each wall row the call\'s timeline position (latest segment end or objection start), never moving back', () => {
+    const r = new CallRegistry();
+    r.upsertCall({ callId: 'rp', startedAtMs: 1_700_000_000_000, source: 'transcript' });
+    const row = () => r.list('live').find((x) => x.callId === 'rp')!;
+    expect(row().callMs).toBe(0);
+    r.publish({ type: 'transcript.interim', callId: 'rp', segment: { ...seg('u1', 'det er'), startMs: 95_000, endMs: 96_400 } });
+    expect(row().callMs).toBe(96_400);
+    r.publish({ type: 'transcript.final', callId: 'rp', segment: { ...seg('u1', 'det er for dyrt'), startMs: 95_000, endMs: 98_000 } });
+    expect(row().callMs).toBe(98_000);
+    r.publish({ type: 'objection', callId: 'rp', objection: { objectionId: 'o1', objectionClass: 'price', confidence: 0.9, utteranceId: 'u9', text: 't', raisedMs: 99_500 } });
+    expect(row().callMs).toBe(99_500);
+    // a late final of an earlier utterance on another stream
+    r.publish({ type: 'transcript.final', callId: 'rp', segment: { ...seg('u2', 'ja', '2'), startMs: 20_000, endMs: 21_000 } });
+    expect(row().callMs).toBe(99_500);
+    expect(r.snapshot('rp')!.call.summary.callMs).toBe(99_500);
+    r.endCall('rp', 'replay-finished');
+    expect(r.list('recent').find((x) => x.callId === 'rp')!.callMs).toBe(99_500);
+    r.close();
+  });
+
+  it('resends a replay\'s wall row when its timeline moves; a live call\'s transcript alone does not (its duration is wall time)', () => {
+    const r = new CallRegistry();
+    const wall: WallEvent[] = [];
+    r.observer.on('wall', (e) => wall.push(e));
+    r.upsertCall({ callId: 'rp', startedAtMs: 1_700_000_000_000, source: 'replay' });
+    r.upsertCall({ callId: 'live', startedAtMs: 1_700_000_000_000, source: 'siprec' });
+    expect(wall).toHaveLength(2);
+    r.publish({ type: 'transcript.final', callId: 'live', segment: { ...seg('u1', 'hej'), startMs: 1_000, endMs: 4_000 } });
+    r.publish({ type: 'transcript.final', callId: 'rp', segment: { ...seg('u1', 'hej'), startMs: 1_000, endMs: 4_000 } });
+    r.publish({ type: 'transcript.final', callId: 'rp', segment: { ...seg('u0', 'ja'), startMs: 500, endMs: 900 } }); // position unchanged
+    expect(wall.slice(2).map((e) => e.type === 'wall.call' && [e.summary.callId, e.summary.callMs])).toEqual([['rp', 4_000]]);
+    r.close();
+  });
+
   it('announces calls on the wall and removes them at hang-up, with wall sequence numbers for resume', () => {
     const r = new CallRegistry();
     const wall: WallEvent[] = [];
