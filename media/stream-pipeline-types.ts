@@ -27,7 +27,23 @@ export interface PcmFrame {
    * the silence-fill limit): `startMs` is then more than 20 ms after the previous frame's. Absent otherwise.
    */
   discontinuity?: boolean;
+  /**
+   * The frame's audio as G.711 at 8 kHz, 160 bytes (one byte per sample, ITU-T G.711; RTP payload format
+   * RFC 3551 §4.5.14): the received RTP payload bytes in timeline order, concealment filled with the
+   * codec's silence code (0xFF μ-law, 0xD5 A-law). Same frame, same `startMs`/`concealed`/`discontinuity`
+   * as `samples`. Only when the pipeline was opened with `g711Payload: true` (an ASR that takes G.711
+   * natively, e.g. Deepgram `encoding=mulaw|alaw`, gets a quarter of the bytes of 16 kHz PCM16).
+   *
+   * Shape: two flat fields rather than a nested object, so the hot path allocates one more object per
+   * frame (this fresh `Uint8Array(160)`, the consumer may keep it) and no wrapper.
+   */
+  g711?: Uint8Array;
+  /** Codec of `g711` (set with it): `PCMU` = μ-law, `PCMA` = A-law. Bytes of another codec in the same frame are transcoded. */
+  g711Codec?: 'PCMU' | 'PCMA';
 }
+
+/** G.711 payload of a 20 ms frame, bytes (8 kHz, one byte per sample). */
+export const G711_FRAME_BYTES = 160;
 
 /** Per-stream RTP counters (RFC 3550 §6.4.1 and A.3/A.8). */
 export interface RtpStreamStats {
@@ -93,6 +109,11 @@ export interface StreamPipelineOptions {
   jitterBufferMs: number;
   /** Speex resampler quality 0–10. */
   resamplerQuality: number;
+  /**
+   * Also emit each frame's G.711 payload (`PcmFrame.g711`, 160 bytes per 20 ms) for an ASR that takes
+   * G.711 natively (config `asr.deepgram.sendG711`). Default false: PCM only.
+   */
+  g711Payload?: boolean;
   /** When set, every output frame is also written to this WAV file (debug recording). */
   debugWavPath?: string;
   /**

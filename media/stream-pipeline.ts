@@ -32,10 +32,10 @@ export const IDLE_FILL_AFTER_MS = 500;
 /**
  * Owner of one recorded stream's media: RtpReceiver (UDP socket on the leased port) → SequenceTracker
  * (RFC 3550 A.1/A.3/A.8) → JitterBuffer (reorder, conceal, late) → G.711 decode → speex 8 → 16 kHz →
- * `frame` events of 20 ms (320 samples, PCM16 mono, 16 kHz) in timeline order.
+ * `frame` events of 20 ms (320 samples, PCM16 mono, 16 kHz; `g711Payload`: plus 160 G.711 bytes) in timeline order.
  *
  * - Hot path: synchronous from the socket's `message` event to `frame`; no promise per packet; the only
- *   allocation per frame is the emitted `Int16Array(320)` (the consumer may keep it).
+ *   allocation per frame is the emitted `Int16Array(320)` (+ `Uint8Array(160)`; the consumer may keep them).
  * - Playout is driven by packet arrival; one shared {@link PlayoutTicker} conceals gaps left when packets
  *   stop, and keeps the timeline moving with silence when the sender goes quiet (after comfort noise at
  *   once, else after {@link IDLE_FILL_AFTER_MS}; at most `maxGapFillMs`), so ASR endpointing sees silence.
@@ -91,7 +91,7 @@ export class StreamPipeline extends EnhancedEmitter<StreamPipelineEvents> implem
     this.#resampler = resampler;
     this.resamplerDelayMs = resampler.delayMs;
     this.#tables = g711TablesByPayloadType(options.payloadTypes);
-    this.#assembler = new FrameAssembler(resampler, (frame) => this.#onFrame(frame));
+    this.#assembler = new FrameAssembler(resampler, (frame) => this.#onFrame(frame), { g711: options.g711Payload });
     const { jitterBufferMs: depthMs, maxGapFillMs } = options;
     this.#jitterBuffer = new JitterBuffer(this.#assembler, { depthMs, clockRateHz: G711_CLOCK_HZ, maxGapFillMs });
   }

@@ -79,6 +79,8 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     registry, asr, assist: assist.services, defaultLanguage: config.asr.defaultLanguage, logger,
     asrSettings: { vad: config.asr.vad.enabled ? undefined : false, finishTimeoutMs: config.asr.finishTimeoutMs, firstSpeaker: config.asr.mixedStreams.firstSpeaker },
   });
+  // G.711 payload per frame only when a session can send it (asr.deepgram.sendG711)
+  const g711Payload = config.asr.deepgram.sendG711 && asr.available.includes('deepgram');
   const mediaHealth = new MediaHealth();
   const ports = new PortPool({ minPort: config.sip.rtpPortMin, maxPort: config.sip.rtpPortMax, bindAddress: config.sip.rtpBindAddress });
   const recorder = new DebugRecorder({ ...config.media.debugRecording, logger: logger.child({ component: 'debug-recording' }) });
@@ -88,7 +90,7 @@ export async function startSidecar({ config, logger, env = process.env }: StartS
     media: config.media,
     ports,
     openPipeline: async (options) => {
-      const pipeline = await StreamPipeline.open(options);
+      const pipeline = await StreamPipeline.open({ ...options, g711Payload });
       mediaHealth.track(pipeline);
       pipeline.on('close', () => mediaHealth.untrack(pipeline.port));
       return pipeline;

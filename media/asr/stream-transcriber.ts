@@ -6,7 +6,8 @@ import type { Transcript, UtteranceUpdate } from '../../sidecar/calls/transcript
 import type { Role } from '../../sidecar/sip/siprec-types.js';
 import type { PcmFrame } from '../stream-pipeline-types.js';
 import { OUTPUT_SAMPLE_RATE_HZ } from '../stream-pipeline-types.js';
-import type { AsrEvent, AsrFinalEvent, AsrProvider, AsrSession, AsrWord } from './asr-provider.js';
+import { frameG711 } from '../codecs/g711-encode.js';
+import type { AsrEncoding, AsrEvent, AsrFinalEvent, AsrProvider, AsrSession, AsrWord } from './asr-provider.js';
 import { SessionTimeline } from './session-timeline.js';
 import { SpeechEndDetector, type VadEvent, type VadOptions } from './vad.js';
 import type { VadPool, VadStream } from './vad-pool.js';
@@ -22,6 +23,8 @@ export interface StreamTranscriberOptions {
   participantId?: string;
   /** The stream's role; `mixed` = one stream carries both parties (diarized where the provider can). */
   role: Role;
+  /** `linear16` (default): 16 kHz PCM; `mulaw`/`alaw`: the frames' G.711 at 8 kHz (see frameG711). Times are the same. */
+  encoding?: AsrEncoding;
   /** Stream time 0 on the call's timeline, ms from call start. */
   streamOffsetMs: number;
   /** Mixed streams: role of diarization speaker 0, 1, … (per-call override). Default from `firstSpeaker`. */
@@ -95,8 +98,11 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
   #reader: Promise<void>;
   #finishing: Promise<void> | undefined;
   #closeReason = 'finished';
+  readonly #g711: 'PCMU' | 'PCMA' | undefined;
   /** Frames written after finish/close or after the provider failed, dropped. */
   droppedFrames = 0;
+  /** Frames whose audio had to be re-encoded for a G.711 session (no payload, or the other codec). */
+  reencodedFrames = 0;
 
   constructor(options: StreamTranscriberOptions) {
     super(options.logger);
@@ -110,7 +116,10 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     if (this.#mixed && !diarize) {
       this.#log.warn({ provider: options.provider.name }, 'mixed stream: provider cannot diarize; speech is attributed to the stream');
     }
-    this.#session = options.provider.open({ language: options.language, sampleRateHz: OUTPUT_SAMPLE_RATE_HZ, diarize, logger: options.logger });
+    const encoding = options.encoding ?? 'linear16';
+    this.#g711 = encoding === 'mulaw' ? 'PCMU' : encoding === 'alaw' ? 'PCMA' : undefined;
+    const sampleRateHz = this.#g711 ? 8000 : OUTPUT_SAMPLE_RATE_HZ;
+    this.#session = options.provider.open({ language: options.language, encoding, sampleRateHz, diarize, logger: options.logger });
     if (options.vad !== false && options.provider.capabilities.finalize && options.vadPool) {
       this.#vadStream = options.vadPool.open((ev) => this.#onVad(ev));
     } else if (options.vad !== false && options.provider.capabilities.finalize) {
@@ -150,7 +159,7 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     const durationMs = (frame.samples.length * 1000) / OUTPUT_SAMPLE_RATE_HZ;
     this.#timeline.record(frame.startMs, durationMs, performance.now());
     try {
-      this.#session.write(frame.samples);
+      this.#session.write(this.#g711 ? this.#g711Of(frame, this.#g711) : frame.samples);
     } catch {
       // the session ended on a provider failure a moment ago; its event is on the way
       this.droppedFrames++;
@@ -158,6 +167,12 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     }
     this.#vadStream?.push(frame.samples);
     if (this.#vad) for (const ev of this.#vad.push(frame.samples)) this.#onVad(ev);
+  }
+
+  #g711Of(frame: PcmFrame, codec: 'PCMU' | 'PCMA'): Uint8Array {
+    const bytes = frameG711(frame, codec);
+    if (bytes !== frame.g711 && this.reencodedFrames++ === 0) this.#log.info({ codec, frameCodec: frame.g711Codec ?? 'none' }, 'frames re-encoded for the G.711 asr session');
+    return bytes;
   }
 
   /** Local end of speech: ask the provider for the final now instead of after its own endpointing. */

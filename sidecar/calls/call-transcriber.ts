@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
-import type { AsrProvider } from '../../media/asr/asr-provider.js';
+import type { AsrEncoding, AsrProvider } from '../../media/asr/asr-provider.js';
 import { StreamTranscriber, type AsrHealthEvent } from '../../media/asr/stream-transcriber.js';
 import type { VadOptions } from '../../media/asr/vad.js';
 import type { VadPool } from '../../media/asr/vad-pool.js';
+import type { PcmFrame } from '../../media/stream-pipeline-types.js';
 import { EnhancedEmitter } from '../core/enhanced-emitter.js';
 import type { RecordingSession, SessionFrame } from '../sip/recording-session.js';
 import { Transcript } from './transcript.js';
@@ -32,6 +33,14 @@ export interface CallTranscriberOptions {
   speakerRoles?: Record<number, 'agent' | 'customer'>;
   /** Longest wait for the last finals at hang-up, ms. */
   finishTimeoutMs?: number;
+  /**
+   * Send a stream's G.711 payload as it came (`encoding=mulaw|alaw`, 8 kHz) when its first frame carries
+   * one (`PcmFrame.g711`, the pipeline's `g711Payload`) and the provider lists that encoding; a quarter of
+   * the bytes of 16 kHz linear16, and no loss since the audio was G.711 already. Frames without a
+   * payload (audio replays) stay linear16. Default true; config `asr.deepgram.sendG711` switches the
+   * payload off at the pipeline.
+   */
+  sendG711?: boolean;
   logger: Logger;
 }
 
@@ -101,7 +110,7 @@ export class CallTranscriber extends EnhancedEmitter<CallTranscriberEvents> {
     const logger = o.logger.child({ streamLabel: f.label });
     const streamOffsetMs = Math.max(0, Date.now() - o.session.call.startedAtMs - f.frame.startMs);
     const t = new StreamTranscriber({
-      provider: o.provider, language: o.language, transcript: this.transcript, streamLabel: f.label,
+      provider: o.provider, language: o.language, encoding: o.sendG711 === false ? 'linear16' : asrEncodingFor(f.frame, o.provider), transcript: this.transcript, streamLabel: f.label,
       participantId: f.participant?.id, role: f.role, streamOffsetMs, vad: o.vad, vadPool: o.vadPool,
       firstSpeaker: o.callDirection === 'inbound' ? 'agent' : o.callDirection === 'outbound' ? 'customer' : o.firstSpeaker,
       speakerRoles: o.speakerRoles, finishTimeoutMs: o.finishTimeoutMs, logger,
@@ -120,4 +129,10 @@ export class CallTranscriber extends EnhancedEmitter<CallTranscriberEvents> {
     this.#finishing.add(p);
     void p.finally(() => this.#finishing.delete(p));
   }
+}
+
+/** `mulaw`/`alaw` when the frame carries G.711 the provider takes natively, else `linear16`. */
+function asrEncodingFor(frame: PcmFrame, provider: AsrProvider): AsrEncoding {
+  const encoding: AsrEncoding | undefined = frame.g711Codec === 'PCMU' ? 'mulaw' : frame.g711Codec === 'PCMA' ? 'alaw' : undefined;
+  return frame.g711 && encoding && provider.capabilities.encodings.includes(encoding) ? encoding : 'linear16';
 }

@@ -284,6 +284,13 @@ export const asrDeepgramSchema = z.object({
   keepAliveIntervalMs: z.number().int().min(500).max(9000).default(4000),
   /** WebSocket upgrade deadline, ms. */
   connectTimeoutMs: z.number().int().min(500).default(10_000),
+  /**
+   * SIPREC streams in PCMU/PCMA go to Deepgram as they came (`encoding=mulaw|alaw`, `sample_rate=8000`)
+   * instead of decoded 16 kHz linear16: 64 instead of 256 kbit/s uplink per stream (4× less), and no
+   * quality loss since the audio is G.711 already. The local VAD still gets the 16 kHz PCM; audio replays
+   * stay linear16; with a fallback provider that cannot take G.711 (sherpa-onnx) sessions stay linear16.
+   */
+  sendG711: z.boolean().default(true),
   /** Per-language overrides, keyed by BCP-47 code (`da`, `de`, `en`). Danish turn gaps are longer (~470 ms). */
   languages: z.record(z.string(), asrDeepgramLanguageSchema).default({ da: { endpointingMs: 400 } }),
 }).strict().prefault({});
