@@ -8,7 +8,8 @@
  *    handed over as one burst; the delay from handing over the audio holding its last word to the
  *    final in the transcript is the `asrDelayMs` the product exports — here our overhead only.
  *    Also through finish() (the hang-up flush: CloseStream → last final).
- * 2. Main-thread cost per 20 ms frame of the Deepgram path (transcriber + SDK send) with 50 sessions.
+ * 2. Main-thread cost per 20 ms frame of the Deepgram path (transcriber + SDK send) with 50 sessions, as
+ *    16 kHz linear16 and as the stream's G.711 payload (mulaw, 8 kHz: a quarter of the bytes).
  * 3. Silero VAD cost per 20 ms frame on real speech, in this thread and what the VadPool (worker threads)
  *    leaves on the main thread.
  * 4. sherpa-onnx: worker plumbing cost with the scripted engine; with SHERPA_ONNX_MODEL_DIR set, the real
@@ -24,6 +25,7 @@ import { ReconnectingAsrProvider } from '../../media/asr/reconnecting.js';
 import { SherpaOnnxProvider } from '../../media/asr/sherpa-onnx.js';
 import { StreamTranscriber } from '../../media/asr/stream-transcriber.js';
 import { SpeechEndDetector } from '../../media/asr/vad.js';
+import { encodeG711 } from '../../media/codecs/g711.js';
 import { VadPool } from '../../media/asr/vad-pool.js';
 import type { PcmFrame } from '../../media/stream-pipeline-types.js';
 import { Transcript } from '../../sidecar/calls/transcript.js';
@@ -100,6 +102,22 @@ async function deepgramLatency(): Promise<Figures> {
     figures.deepgramWritePerFrameUs = perFrameUs;
     figures.deepgramStreamsPerCoreWriteOnly = Math.floor(20_000 / perFrameUs);
     await Promise.all(ts.map((s) => s.finish()));
+
+    // The same with the stream's G.711 payload sent as it came (asr.deepgram.sendG711: mulaw, 8 kHz).
+    const g = Array.from({ length: n }, (_v, i) => new StreamTranscriber({
+      provider, language: 'en', transcript: new Transcript(), streamLabel: String(i), role: 'customer', streamOffsetMs: 0, vad: false,
+      encoding: 'mulaw', logger,
+    }));
+    const gs = fs.map((f) => ({ ...f, g711: encodeG711('PCMU', f.samples.filter((_v, i) => i % 2 === 0)), g711Codec: 'PCMU' as const }));
+    await new Promise((r) => setTimeout(r, 200));
+    const t2 = performance.now();
+    for (const f of gs) for (const s of g) s.write(f);
+    const g711PerFrameUs = ((performance.now() - t2) * 1000) / (gs.length * n);
+    figures.deepgramWriteG711PerFrameUs = g711PerFrameUs;
+    figures.deepgramG711VsLinear16WriteCost = g711PerFrameUs / perFrameUs;
+    figures.deepgramUplinkKbitPerStreamLinear16 = (640 * 8 * 50) / 1000;
+    figures.deepgramUplinkKbitPerStreamG711 = (160 * 8 * 50) / 1000;
+    await Promise.all(g.map((s) => s.finish()));
   } finally {
     await server.close();
   }

@@ -39,8 +39,11 @@ function speech8k(leadMs: number, ks: number[], tailMs: number): Int16Array {
 }
 
 describe('ASR full path: SIPREC call → RTP → Deepgram adapter → two-party transcript', () => {
-  it('transcribes both parties of a SIPREC call in order, with roles, and keeps the words said just before the hold and BYE', async () => {
-    h = await startHarness({ udp: true });
+  it.each([
+    { g711Payload: false, encoding: 'linear16', sampleRate: '16000', bytesPerMs: 32 },
+    { g711Payload: true, encoding: 'mulaw', sampleRate: '8000', bytesPerMs: 8 },
+  ])('transcribes both parties of a SIPREC call in order, with roles, and keeps the words said just before the hold and BYE (G.711 payload: $g711Payload → $encoding)', async ({ g711Payload, encoding, sampleRate, bytesPerMs }) => {
+    h = await startHarness({ udp: true, g711Payload });
     dg = await startDeepgramServer({ apiKey: 'e2e-key', vocabulary: VOCAB });
     const provider = new ReconnectingAsrProvider(new DeepgramProvider({
       apiKey: 'e2e-key', baseUrl: dg.url, model: 'nova-3', interimResults: true, endpointingMs: 300, utteranceEndMs: 1000,
@@ -94,8 +97,10 @@ describe('ASR full path: SIPREC call → RTP → Deepgram adapter → two-party 
     // One Deepgram session per stream, each drained at BYE with CloseStream.
     expect(dg.connections).toHaveLength(2);
     for (const c of dg.connections) {
-      expect(c.query.get('encoding')).toBe('linear16');
-      expect(c.query.get('sample_rate')).toBe('16000');
+      expect(c.query.get('encoding')).toBe(encoding);
+      expect(c.query.get('sample_rate')).toBe(sampleRate);
+      expect(c.audioBytes % bytesPerMs).toBe(0); // whole ms of audio: 20 ms frames of 640 (linear16) or 160 (G.711) bytes
+      expect(c.audioBytes).toBeGreaterThan(1000 * bytesPerMs);
       expect(c.controls.at(-1)).toEqual({ type: 'CloseStream' });
     }
   });

@@ -85,6 +85,8 @@ export interface HarnessOptions {
   udp?: boolean;
   /** Wait for the routes (default true). */
   waitReady?: boolean;
+  /** Pipelines also emit each frame's G.711 payload (`asr.deepgram.sendG711` in production). */
+  g711Payload?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -98,7 +100,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const pool = new PortPool({ minPort: config.sip.rtpPortMin, maxPort: config.sip.rtpPortMax, bindAddress: '127.0.0.1' });
   const recordings = new RecordingServer({
     sip: { ...config.sip, rtpBindAddress: '127.0.0.1' }, media: config.media, ports: pool,
-    openPipeline: (o) => StreamPipeline.open(o), drainTimeoutMs: 1000, transactionTimeoutMs: 3000, logger,
+    openPipeline: (o) => StreamPipeline.open({ ...o, g711Payload: options.g711Payload }), drainTimeoutMs: 1000, transactionTimeoutMs: 3000, logger,
   });
   const app = new SrfApp({ drachtio: config.drachtio, recordings, logger });
   app.start();
