@@ -55,6 +55,7 @@ afterEach(async () => {
 });
 
 async function transcribe(frames: PcmFrame[], opts: { faults?: DeepgramFault[]; sendG711?: boolean; fake?: boolean } = {}) {
+  await server?.close(); // one server per run
   server = await startDeepgramServer({ apiKey: 'k', vocabulary: VOCAB, faults: opts.faults });
   const provider = opts.fake ? new FakeAsrProvider({ vocabulary: VOCAB }) : new ReconnectingAsrProvider(new DeepgramProvider({
     apiKey: 'k', baseUrl: server.url, model: 'nova-3', interimResults: true, endpointingMs: 300, utteranceEndMs: 1000,
@@ -96,6 +97,15 @@ describe('CallTranscriber: G.711 payload to a provider that takes it natively', 
     // connection 1 got the audio since the end of the first final (1080 ms → 2520 ms) at 8 bytes per ms
     expect(dropped.connections[1].audioBytes).toBe((2520 - 1080) * 8);
     expect(dropped.utterances).toEqual(baseline.utterances);
+  });
+
+  it('keeps the session\'s codec when a re-INVITE switches the stream to PCMA: later frames are transcoded, the words stay', async () => {
+    const ulaw = pipelineFrames('PCMU', true);
+    const alaw = pipelineFrames('PCMA', true);
+    const baseline = await transcribe(ulaw);
+    const switched = await transcribe([...ulaw.slice(0, 60), ...alaw.slice(60)]);
+    expect(switched.connections).toEqual([{ encoding: 'mulaw', sampleRate: '8000', audioBytes: 2520 * 8 }]);
+    expect(switched.utterances).toEqual(baseline.utterances);
   });
 
   it('stays linear16 with sendG711: false, and for a provider that takes no G.711', async () => {
