@@ -88,6 +88,13 @@ async function perPacket(payloads: Uint8Array[]): Promise<Figures> {
   for (let r = 0; r < rounds; r++) for (let s = 0; s < streams; s++) assemblers[s].play(payloads[r % payloads.length], 0, 160, MULAW_TABLE);
   const decodeResampleUs = ((performance.now() - t0) * 1000) / (rounds * streams);
   for (const r of resamplers) r.destroy();
+  // The same with the G.711 payload per frame for the ASR (`g711Payload`, asr.deepgram.sendG711).
+  const resamplersG = Array.from({ length: streams }, () => Resampler.create(8000, 16000, 5));
+  const assemblersG = resamplersG.map((r) => new FrameAssembler(r, () => {}, { g711: true }));
+  t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (let s = 0; s < streams; s++) assemblersG[s].play(payloads[r % payloads.length], 0, 160, MULAW_TABLE);
+  const withPayloadUs = ((performance.now() - t0) * 1000) / (rounds * streams);
+  for (const r of resamplersG) r.destroy();
 
   const pipelineUs = median(batchUs);
   return {
@@ -96,6 +103,7 @@ async function perPacket(payloads: Uint8Array[]): Promise<Figures> {
     'ingest per packet, µs (min–max)': `${Math.min(...batchUs).toFixed(2)}–${Math.max(...batchUs).toFixed(2)}`,
     '  of which RTP parse, µs': parseUs,
     '  of which decode + resample + frame, µs': decodeResampleUs,
+    '  same with the G.711 payload for the ASR, µs': withPayloadUs,
     '  rest (stats, jitter buffer, event), µs': Math.max(0, pipelineUs - parseUs - decodeResampleUs),
     'streams per core at 100 % (50 pkt/s), no socket': Math.floor(1e6 / (50 * Math.min(cpuUs, pipelineUs))),
     'all frames emitted': framesOk ? 'yes' : 'NO',
