@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { PortPool } from './rtp/port-pool.js';
 
 /**
- * The contract of a stream's media pipeline: RTP in (RFC 3550, one UDP port per stream), 16 kHz PCM out.
+ * The contract of a stream's media pipeline: RTP in (RFC 3550, one UDP port per stream), 16 kHz PCM out
+ * (and, with `g711Payload`, each frame's G.711 bytes for an ASR that takes them natively).
  * `StreamPipeline` (media/stream-pipeline.ts) implements it; `RecordingSession` owns one per stream.
  */
 
