@@ -8,11 +8,15 @@
  * some failed (the others are indexed), 2 for usage errors, 3 when the folder is missing or the
  * embedder is down.
  *
- * `search` updates the index the same way (silently), then prints the top facts, best first, one per
- * line: `<fact id>  <score>  <source> (<location>)  <text>`; `[internal]` marks battlecard facts.
+ * `search` updates the index the same way (silently: unchanged files are neither read nor parsed, see
+ * KnowledgeIndex), then prints the top facts, best first, one per line:
+ * `<fact id>  <score>  <source> (<location>)  <text>`; `[internal]` marks battlecard facts. A file that
+ * fails to load is named once on stderr (with "unchanged since the last ingest" when it still fails the
+ * same way). `--lang` takes a language the knowledge base can hold (da, de, en; a region such as
+ * `da-DK` is reduced to `da`); any other is a usage error.
  */
 import { loadConfig } from '../config/load-config.js';
-import { OBJECTION_CLASSES, type ObjectionClass } from '../assist/ports.js';
+import { LANGUAGES, OBJECTION_CLASSES, type ObjectionClass } from '../assist/ports.js';
 import { createRetrieval } from '../assist/retrieval/create-retrieval.js';
 
 const USAGE = `usage: modsvar kb ingest [--kb DIR] [--config FILE]
@@ -23,7 +27,7 @@ const USAGE = `usage: modsvar kb ingest [--kb DIR] [--config FILE]
   --kb DIR        knowledge folder (default: kb.dir from the configuration)
   --class CLASS   objection class (${OBJECTION_CLASSES.join(', ')}): facts tagged with it rank higher
   --strict        with --class: only facts tagged with the class
-  --lang L        only facts in this language
+  --lang L        only facts in this language (${LANGUAGES.join(', ')})
   -k N            number of facts (default kb.retrieval.defaultK)
   --no-internal   leave out internal facts (battlecards)
   --config FILE   configuration file (default: MODSVAR_CONFIG or config/modsvar.yaml)
@@ -55,7 +59,11 @@ function parseArgs(argv: string[]): Options | string {
       if (v === undefined) return `${a} needs a value`;
       if (a === '--kb') o.kb = v;
       else if (a === '--config') o.config = v;
-      else if (a === '--lang') o.lang = v;
+      else if (a === '--lang') {
+        const lang = v.trim().toLowerCase().split(/[-_]/)[0];
+        if (!(LANGUAGES as readonly string[]).includes(lang)) return `unsupported language "${v}" (one of ${LANGUAGES.join(', ')})`;
+        o.lang = lang;
+      }
       else if (a === '-k') {
         o.k = Number(v);
         if (!Number.isInteger(o.k) || o.k < 1) return `-k needs a positive integer, got "${v}"`;
@@ -106,7 +114,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`total: ${result.factCount} verified facts, ${result.embeddedPassages} passages embedded, ${failed.length} file(s) failed\n`);
     return failed.length ? 1 : 0;
   }
-  for (const r of failed) process.stderr.write(`modsvar kb: ${r.file} not loaded: ${r.reason}\n`);
+  for (const r of failed) process.stderr.write(`modsvar kb: ${r.file} not loaded${r.cached ? ' (unchanged since the last ingest)' : ''}: ${r.reason}\n`);
+  if (o.lang) {
+    const present = new Set([...stack.index.facts.values()].map((f) => String(f.language)));
+    if (!present.has(o.lang)) process.stderr.write(`modsvar kb: no facts in "${o.lang}" in this knowledge base (languages present: ${[...present].sort().join(', ') || 'none'})\n`);
+  }
   const hits = await stack.retriever.search({
     text: o.query!, k: o.k ?? config.kb.retrieval.defaultK, language: o.lang,
     objectionClass: o.cls, strictClass: o.strict, includeInternal: o.internal,

@@ -8,6 +8,7 @@ import './asr-latency.js';
 import './siprec-parse.js';
 import './sip-call-setup.js';
 import './kb-retrieval.js';
+import './kb-search.js';
 import './objection-detection.js';
 import './api-fanout.js';
 import './call-hub.js';

@@ -109,6 +109,11 @@ export interface FileReport {
   /** Why the file failed or was skipped. */
   reason?: string;
   warnings: string[];
+  /**
+   * True when the file had not changed since the last ingest (same size and mtime, or same content
+   * hash) and its earlier result (facts, or the reason it failed) was reused without parsing it again.
+   */
+  cached?: boolean;
 }
 
 /** Reader signature: file bytes + metadata → facts. Throws {@link KbError} with a reason on bad input. */

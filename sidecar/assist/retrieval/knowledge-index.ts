@@ -6,12 +6,15 @@
  * ```json
  * {"version":1,"embedder":{"name":"local-hash-v2…","dimension":2048},"nextLabel":158,
  *  "files":{"faq.md":{"hash":"<sha256>","labels":[12,13,…]}},
- *  "passages":[{"label":12,"factId":"F-401","file":"faq.md","text":"…","language":"da"}]}
+ *  "passages":[{"label":12,"factId":"F-401","file":"faq.md","text":"…","language":"da"}],
+ *  "cache":{"faq.md":{"hash":"<sha256>","stamp":{"size":5120,"mtimeMs":…},"occurrences":[…],…}}}
  * ```
  *
- * `ingest()` re-reads the folder (cheap) and re-embeds only the passages of added or changed files;
- * a different embedder name or dimension rebuilds everything. Not safe for two processes writing the
- * same index at once.
+ * `ingest()` checks the folder against the manifest: files whose size and mtime are unchanged are not
+ * read, files whose content hash is unchanged are not parsed (their facts come from `cache`), and only
+ * the passages of added or changed files are embedded; a different embedder name or dimension rebuilds
+ * everything. When nothing changed, nothing is written. Not safe for two processes writing the same
+ * index at once.
  *
  * @example
  * ```ts
@@ -26,7 +29,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Embedder, Fact, Language } from '../ports.js';
 import { calculatorSearchText, type Calculator } from '../kb/calculator.js';
 import type { FileReport } from '../kb/kb-types.js';
-import { loadKnowledgeFolder } from '../kb/knowledge-folder.js';
+import { loadKnowledgeFolder, type ParseCache } from '../kb/knowledge-folder.js';
 import { HnswIndex, type HnswOptions } from './hnsw-index.js';
 import { LexicalIndex, analysisTerms, nameWords } from './lexical-index.js';
 import { analyse, stem } from './text-analyzer.js';
@@ -48,6 +51,8 @@ interface Manifest {
   nextLabel: number;
   files: Record<string, { hash: string; labels: number[] }>;
   passages: Passage[];
+  /** Each read file's last parse (failed ones too), so unchanged files are not parsed again. Absent in older manifests. */
+  cache?: ParseCache;
 }
 
 /** Options for {@link KnowledgeIndex}. */
@@ -75,6 +80,12 @@ export interface IngestResult {
   rebuilt: boolean;
   /** Set when the index could not be written (e.g. a read-only folder); it is still usable in memory. */
   persistError?: string;
+  /** Files read from disk (the others had the size and mtime of the last ingest). */
+  filesRead: number;
+  /** Files parsed (the others were unchanged and their facts reused). */
+  filesParsed: number;
+  /** True when the index on disk was written (false when nothing changed or `persist` is off). */
+  saved: boolean;
 }
 
 const MANIFEST = 'manifest.json';
@@ -112,9 +123,11 @@ export class KnowledgeIndex {
    *   disk is left as it was). Files that fail to parse are reported, never thrown.
    */
   async ingest(): Promise<IngestResult> {
-    const previous = await this.readManifest();
+    const { manifest: previous, raw: previousRaw } = await this.readManifest();
     const compatible = previous && previous.embedder.name === this.embedder.name && previous.embedder.dimension === this.embedder.dimension;
-    const folder = await loadKnowledgeFolder(this.kbDir, previous ? Object.fromEntries(Object.entries(previous.files).map(([f, v]) => [f, v.hash])) : {});
+    const folder = await loadKnowledgeFolder(
+      this.kbDir, previous ? Object.fromEntries(Object.entries(previous.files).map(([f, v]) => [f, v.hash])) : {}, previous?.cache ?? {},
+    );
 
     let vectors: HnswIndex | undefined;
     if (compatible && this.passages.size === 0 && existsSync(join(this.indexDir, VECTORS))) {
@@ -154,7 +167,8 @@ export class KnowledgeIndex {
     // embed first: if the embedder is down, nothing in memory or on disk changes
     const vecs = toEmbed.length ? await this.embedder.embed(toEmbed.map((p) => p.text), toEmbed.map((p) => p.language)) : [];
     const keep = new Set(passages.map((p) => p.label));
-    for (const label of oldPassages.keys()) if (!keep.has(label)) index.remove(label);
+    let removedLabels = 0;
+    for (const label of oldPassages.keys()) if (!keep.has(label)) { index.remove(label); removedLabels++; }
     toEmbed.forEach((p, i) => index.add(p.label, vecs[i]));
 
     this.vectors = index;
@@ -165,11 +179,17 @@ export class KnowledgeIndex {
     this.lexical = new LexicalIndex();
     for (const p of passages) this.lexical.add(p.label, analysisTerms(analyse(p.text, this.terms, p.language)), nameStems(p.text, p.language));
 
-    const manifest: Manifest = { version: 1, embedder: { name: this.embedder.name, dimension: this.embedder.dimension }, nextLabel, files, passages };
+    const cache: ParseCache = {};
+    for (const f of folder.files) if (f.cache) cache[f.file] = f.cache;
+    const manifest: Manifest = { version: 1, embedder: { name: this.embedder.name, dimension: this.embedder.dimension }, nextLabel, files, passages, cache };
+    const manifestJson = JSON.stringify(manifest);
+    const vectorsChanged = !reuse || toEmbed.length > 0 || removedLabels > 0 || !existsSync(join(this.indexDir, VECTORS));
     let persistError: string | undefined;
-    if (this.options.persist !== false) {
+    let saved = false;
+    if (this.options.persist !== false && (vectorsChanged || manifestJson !== previousRaw)) {
       try {
-        await this.writeManifest(manifest, index);
+        await this.writeManifest(manifestJson, vectorsChanged ? index : undefined);
+        saved = true;
       } catch (err) {
         // a read-only location must not stop retrieval: the index stays in memory for this process
         persistError = `index not saved to ${this.indexDir}: ${(err as Error).message}`;
@@ -177,7 +197,10 @@ export class KnowledgeIndex {
     }
     const reports = folder.files.map((f) => f.report);
     if (!reuse && previous) for (const r of reports) if (r.status === 'unchanged') r.status = 'changed';
-    return { reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse, ...(persistError ? { persistError } : {}) };
+    return {
+      reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse,
+      filesRead: folder.filesRead, filesParsed: folder.filesParsed, saved, ...(persistError ? { persistError } : {}),
+    };
   }
 
   /** The stored (normalised) vector of a passage, or undefined. */
@@ -192,22 +215,26 @@ export class KnowledgeIndex {
     return v;
   }
 
-  private async readManifest(): Promise<Manifest | undefined> {
+  /** The manifest on disk and its text (to skip rewriting an unchanged one); both undefined when absent or unreadable. */
+  private async readManifest(): Promise<{ manifest?: Manifest; raw?: string }> {
     try {
-      const m = JSON.parse(await readFile(join(this.indexDir, MANIFEST), 'utf8')) as Manifest;
-      return m.version === 1 && Array.isArray(m.passages) ? m : undefined;
+      const raw = await readFile(join(this.indexDir, MANIFEST), 'utf8');
+      const m = JSON.parse(raw) as Manifest;
+      if (m.cache !== undefined && (typeof m.cache !== 'object' || m.cache === null || Array.isArray(m.cache))) delete m.cache;
+      return m.version === 1 && Array.isArray(m.passages) ? { manifest: m, raw } : {};
     } catch {
-      return undefined;
+      return {};
     }
   }
 
-  private async writeManifest(manifest: Manifest, index: HnswIndex): Promise<void> {
+  /** Writes the manifest (and the vectors when given), each through a temporary file and a rename. */
+  private async writeManifest(manifestJson: string, index: HnswIndex | undefined): Promise<void> {
     await mkdir(this.indexDir, { recursive: true });
     const tmpVec = join(this.indexDir, `${VECTORS}.tmp`);
     const tmpMan = join(this.indexDir, `${MANIFEST}.tmp`);
-    await index.save(tmpVec);
-    await writeFile(tmpMan, JSON.stringify(manifest));
-    await rename(tmpVec, join(this.indexDir, VECTORS));
+    if (index) await index.save(tmpVec);
+    await writeFile(tmpMan, manifestJson);
+    if (index) await rename(tmpVec, join(this.indexDir, VECTORS));
     await rename(tmpMan, join(this.indexDir, MANIFEST));
   }
 

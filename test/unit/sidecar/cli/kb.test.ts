@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +67,40 @@ describe('modsvar kb', () => {
     expect(da.out.trim().split('\n').every((l) => /faq\.md|fjordbageriet/.test(l))).toBe(true);
     const internal = await capture(['search', 'shiftnest english support', '--kb', kb, '-k', '1']);
     expect(internal.out).toMatch(/^F-513 .*battlecard\.md .*\[internal\]/);
+  });
+
+  it('search takes a language the knowledge base can hold, a region reduced to its language; any other is a usage error naming them', async () => {
+    const kb = copy('kb');
+    const bad = await capture(['search', 'support', '--kb', kb, '--lang', 'xx']);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toBe('');
+    expect(bad.err).toContain('modsvar kb: unsupported language "xx" (one of da, de, en)');
+    expect((await capture(['search', 'support', '--kb', kb, '--lang', 'fr'])).code).toBe(2);
+    const region = await capture(['search', 'support på dansk', '--kb', kb, '--lang', 'da-DK', '-k', '2']);
+    expect(region.code).toBe(0);
+    expect(region.out.trim().split('\n')).toHaveLength(2);
+    // German is supported but this knowledge base has no German facts: said so, with the languages it has
+    const de = await capture(['search', 'Preis', '--kb', kb, '--lang', 'de']);
+    expect(de.code).toBe(0);
+    expect(de.err).toContain('no facts in "de" in this knowledge base (languages present: da, en)');
+    expect(de.out).toBe('no facts found\n');
+  });
+
+  it('search names a file that fails once per run, marked unchanged when it still fails the same way', async () => {
+    const kb = copy('kb');
+    cpSync(fileURLToPath(new URL('../../../fixtures/kb-formats/broken.docx', import.meta.url)), join(kb, 'broken.docx'));
+    const old = new Date(Date.now() - 3_600_000);
+    for (const f of readdirSync(kb)) utimesSync(join(kb, f), old, old);
+    const first = await capture(['search', 'support', '--kb', kb, '-k', '1']);
+    expect(first.err.match(/broken\.docx/g)).toHaveLength(1);
+    expect(first.err).toMatch(/^modsvar kb: broken\.docx not loaded: DOCX: /m);
+    const second = await capture(['search', 'support', '--kb', kb, '-k', '1']);
+    expect(second.err.match(/broken\.docx/g)).toHaveLength(1);
+    expect(second.err).toMatch(/^modsvar kb: broken\.docx not loaded \(unchanged since the last ingest\): DOCX: /m);
+    rmSync(join(kb, 'broken.docx'));
+    const third = await capture(['search', 'support', '--kb', kb, '-k', '1']);
+    expect(third.err).toBe('');
+    expect(third.code).toBe(0);
   });
 
   it('rejects bad usage with exit 2 and a missing folder with exit 3', async () => {

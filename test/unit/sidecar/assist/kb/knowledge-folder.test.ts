@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadKnowledgeFolder } from '../../../../../sidecar/assist/kb/knowledge-folder.js';
+import { loadKnowledgeFolder, type LoadedFolder, type ParseCache } from '../../../../../sidecar/assist/kb/knowledge-folder.js';
 
 const formats = fileURLToPath(new URL('../../../../fixtures/kb-formats/', import.meta.url));
 const sample = fileURLToPath(new URL('../../../../fixtures/kb/', import.meta.url));
@@ -102,5 +102,98 @@ describe('loadKnowledgeFolder on files made by LibreOffice', () => {
 
   it('rejects a missing folder with KB_DIR_MISSING', async () => {
     await expect(loadKnowledgeFolder('/nonexistent/kb')).rejects.toMatchObject({ code: 'KB_DIR_MISSING' });
+  });
+});
+
+describe('loadKnowledgeFolder with the last read\'s parse cache', () => {
+  const HOUR_MS = 3_600_000;
+  /** Sets every file's mtime an hour back (a folder not written just now). */
+  function age(dir: string): void {
+    const t = new Date(Date.now() - HOUR_MS);
+    for (const f of readdirSync(dir)) utimesSync(join(dir, f), t, t);
+  }
+  const cacheOf = (kb: LoadedFolder): ParseCache => JSON.parse(JSON.stringify(Object.fromEntries(kb.files.filter((f) => f.cache).map((f) => [f.file, f.cache!]))));
+  const hashesOf = (kb: LoadedFolder) => Object.fromEntries(kb.files.filter((f) => f.report.status !== 'failed').map((f) => [f.file, f.hash]));
+
+  it('neither reads nor parses a file whose size and mtime are unchanged, and gives the same facts and reports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    tmp.push(dir);
+    cpSync(sample, dir, { recursive: true });
+    age(dir);
+    const first = await loadKnowledgeFolder(dir);
+    expect([first.filesRead, first.filesParsed]).toEqual([7, 7]);
+    const again = await loadKnowledgeFolder(dir, hashesOf(first), cacheOf(first));
+    expect([again.filesRead, again.filesParsed]).toEqual([0, 0]);
+    expect(again.files.map((f) => [f.file, f.report.status, f.report.facts, f.report.cached])).toEqual(
+      first.files.map((f) => [f.file, 'unchanged', f.report.facts, true]));
+    expect([...again.facts.entries()]).toEqual([...first.facts.entries()]);
+    // proof that the stamp alone decided: same size, same mtime, other bytes → the cached facts stand
+    const faq = join(dir, 'faq.md');
+    const st = statSync(faq);
+    writeFileSync(faq, 'x'.repeat(st.size));
+    utimesSync(faq, st.atime, st.mtime);
+    const trusted = await loadKnowledgeFolder(dir, hashesOf(first), cacheOf(first));
+    expect(trusted.files.find((f) => f.file === 'faq.md')!.report).toMatchObject({ status: 'unchanged', facts: 25, cached: true });
+  });
+
+  it('re-reads a touched file but parses only a file whose content hash changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    tmp.push(dir);
+    cpSync(sample, dir, { recursive: true });
+    age(dir);
+    const first = await loadKnowledgeFolder(dir);
+    const later = new Date(Date.now() - HOUR_MS / 2);
+    utimesSync(join(dir, 'faq.md'), later, later); // touched, same bytes
+    writeFileSync(join(dir, 'battlecard.md'), '# Battlecard\n\n- Only one fact now. [F-999]\n');
+    utimesSync(join(dir, 'battlecard.md'), later, later);
+    writeFileSync(join(dir, 'price-list.csv.kb.yaml'), 'language: en\nrows:\n  id: fact_id\n  text: "{item}: {price_dkk} DKK"\n');
+    utimesSync(join(dir, 'price-list.csv.kb.yaml'), later, later); // a changed sidecar changes its file
+    const again = await loadKnowledgeFolder(dir, hashesOf(first), cacheOf(first));
+    expect([again.filesRead, again.filesParsed]).toEqual([3, 2]);
+    const by = Object.fromEntries(again.files.map((f) => [f.file, [f.report.status, f.report.cached ?? false]]));
+    expect(by).toMatchObject({ 'faq.md': ['unchanged', true], 'battlecard.md': ['changed', false], 'price-list.csv': ['changed', false], 'product-sheet.md': ['unchanged', true] });
+    expect(again.facts.get('F-999')!.text).toBe('Only one fact now.');
+    expect(again.files.find((f) => f.file === 'price-list.csv')!.occurrences.find((o) => o.id === 'F-101')!.text).toBe('Basis subscription: 39.00 DKK');
+    expect(again.facts.has('F-510')).toBe(false);
+  });
+
+  it('does not trust a stamp taken within the racy window of the file\'s mtime: such a file is hashed again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    tmp.push(dir);
+    writeFileSync(join(dir, 'a.md'), '# A\n\n- One. [A-1]\n');
+    const first = await loadKnowledgeFolder(dir);
+    // written again in the same second with the same size: size and mtime may not show it
+    const st = statSync(join(dir, 'a.md'));
+    writeFileSync(join(dir, 'a.md'), '# A\n\n- Two. [A-1]\n');
+    utimesSync(join(dir, 'a.md'), st.atime, st.mtime);
+    const again = await loadKnowledgeFolder(dir, hashesOf(first), cacheOf(first));
+    expect([again.filesRead, again.filesParsed]).toEqual([1, 1]);
+    expect(again.facts.get('A-1')!.text).toBe('Two.');
+  });
+
+  it('reports a file that still fails with its reason, from the cache, and parses it again once it changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    tmp.push(dir);
+    cpSync(join(formats, 'broken.docx'), join(dir, 'broken.docx'));
+    writeFileSync(join(dir, 'a.md'), '# A\n\n- One. [A-1]\n');
+    age(dir);
+    const first = await loadKnowledgeFolder(dir);
+    const reason = first.files.find((f) => f.file === 'broken.docx')!.report.reason!;
+    expect(reason).toMatch(/^DOCX: /);
+    const again = await loadKnowledgeFolder(dir, hashesOf(first), cacheOf(first));
+    expect(again.files.find((f) => f.file === 'broken.docx')!.report).toEqual({ file: 'broken.docx', status: 'failed', facts: 0, unverified: 0, reason, warnings: [], cached: true });
+    expect(again.filesParsed).toBe(0);
+    cpSync(join(formats, 'handbook.docx'), join(dir, 'broken.docx'));
+    const fixed = await loadKnowledgeFolder(dir, hashesOf(again), cacheOf(again));
+    expect(fixed.files.find((f) => f.file === 'broken.docx')!.report).toMatchObject({ status: 'added', facts: 4 });
+  });
+
+  it('parses a file whose cache entry is malformed instead of failing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
+    tmp.push(dir);
+    writeFileSync(join(dir, 'a.md'), '# A\n\n- One. [A-1]\n');
+    age(dir);
+    const kb = await loadKnowledgeFolder(dir, {}, { 'a.md': { hash: 'x', stamp: null } as never });
+    expect(kb.facts.get('A-1')!.text).toBe('One.');
   });
 });

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,37 @@ function copyKb(): string {
 }
 
 describe('KnowledgeIndex', () => {
+  it('loads an unchanged folder from the persisted manifest: no file read or parsed, nothing written, same facts and hits', async () => {
+    const kb = copyKb();
+    const old = new Date(Date.now() - 3_600_000);
+    for (const f of readdirSync(kb)) utimesSync(join(kb, f), old, old);
+    const first = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
+    expect(await first.ingest()).toMatchObject({ filesRead: 7, filesParsed: 7, saved: true });
+    const manifestMtimeMs = statSync(join(first.indexDir, 'manifest.json')).mtimeMs;
+    const vectorsMtimeMs = statSync(join(first.indexDir, 'vectors.hnsw')).mtimeMs;
+
+    const again = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
+    const r = await again.ingest();
+    expect(r).toMatchObject({ filesRead: 0, filesParsed: 0, embeddedPassages: 0, saved: false, rebuilt: false, factCount: 136 });
+    expect(r.reports.every((x) => x.status === 'unchanged' && x.cached === true)).toBe(true);
+    expect([...again.facts.entries()]).toEqual([...first.facts.entries()]);
+    expect(statSync(join(first.indexDir, 'manifest.json')).mtimeMs).toBe(manifestMtimeMs);
+    expect(statSync(join(first.indexDir, 'vectors.hnsw')).mtimeMs).toBe(vectorsMtimeMs);
+    const q = { text: 'do you have soc two', k: 3 };
+    expect((await new HybridRetriever(again).search(q)).map((h) => [h.fact.id, h.score]))
+      .toEqual((await new HybridRetriever(first).search(q)).map((h) => [h.fact.id, h.score]));
+
+    // one changed file: only it is parsed; the manifest is rewritten with its new parse
+    writeFileSync(join(kb, 'faq.md'), '\n- Support is also open on Saturdays. [F-998]\n', { flag: 'a' });
+    utimesSync(join(kb, 'faq.md'), old, new Date(Date.now() - 60_000));
+    const third = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
+    expect(await third.ingest()).toMatchObject({ filesRead: 1, filesParsed: 1, saved: true });
+    expect(third.facts.get('F-998')!.text).toBe('Support is also open on Saturdays.');
+    const fourth = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
+    expect(await fourth.ingest()).toMatchObject({ filesRead: 0, filesParsed: 0, saved: false });
+    expect(fourth.facts.get('F-998')!.text).toBe('Support is also open on Saturdays.');
+  });
+
   it('builds the index beside the folder with a manifest of file hashes', async () => {
     const kb = copyKb();
     const e = new CountingEmbedder();
