@@ -4,7 +4,7 @@
  * ~2 MB Markdown handbooks, a 3 000-row price CSV with its sidecar, a broken DOCX). Figures per folder:
  * - `fullReadMs`: reading and parsing every file (what each search did before the parse cache);
  * - `cachedReadMs`: the same folder with the manifest's parse cache (sizes and mtimes unchanged);
- * - `warmSearchMs`: a fresh index object's ingest (manifest, vectors, lexical index) plus one search;
+ * - `warmSearchMs`: a fresh index object's ingest (manifest, vectors, lexical.json) plus one search;
  * - `touchedOneMs`: the same after one large file changed (it alone is re-read and parsed);
  * and the ratio full/cached. The generated files get an mtime an hour back (outside the racy window).
  */

@@ -13,7 +13,8 @@
  * `ingest()` checks the folder against the manifest: files whose size and mtime are unchanged are not
  * read, files whose content hash is unchanged are not parsed (their facts come from `cache`), and only
  * the passages of added or changed files are embedded; a different embedder name or dimension rebuilds
- * everything. When nothing changed, nothing is written. Not safe for two processes writing the same
+ * everything. Each passage's lexical analysis is kept in `lexical.json` (see lexical-cache.ts), so a
+ * fresh process does not analyse unchanged passages again. When nothing changed, nothing is written. Not safe for two processes writing the same
  * index at once.
  *
  * @example
@@ -31,6 +32,7 @@ import { calculatorSearchText, type Calculator } from '../kb/calculator.js';
 import type { FileReport } from '../kb/kb-types.js';
 import { loadKnowledgeFolder, type ParseCache } from '../kb/knowledge-folder.js';
 import { HnswIndex, type HnswOptions } from './hnsw-index.js';
+import { lexicalCacheKey, passageHash, readLexicalCache, writeLexicalCache, type LexicalEntry } from './lexical-cache.js';
 import { LexicalIndex, analysisTerms, nameWords } from './lexical-index.js';
 import { analyse, stem } from './text-analyzer.js';
 import type { TermMap } from './term-map.js';
@@ -76,6 +78,8 @@ export interface IngestResult {
   factCount: number;
   /** Passages embedded in this run (0 when nothing changed). */
   embeddedPassages: number;
+  /** Passages analysed for the BM25 index in this run (the others came from `lexical.json`). */
+  analysedPassages: number;
   /** True when the whole index was rebuilt (first run, or embedder/dimension changed). */
   rebuilt: boolean;
   /** Set when the index could not be written (e.g. a read-only folder); it is still usable in memory. */
@@ -90,6 +94,7 @@ export interface IngestResult {
 
 const MANIFEST = 'manifest.json';
 const VECTORS = 'vectors.hnsw';
+const LEXICAL = 'lexical.json';
 
 export class KnowledgeIndex {
   readonly kbDir: string;
@@ -176,8 +181,24 @@ export class KnowledgeIndex {
     this.facts = folder.facts;
     this.calculators = new Map(folder.calculators.map((c) => [c.spec.id, c]));
     this.passages = new Map(passages.map((p) => [p.label, p]));
+    // the BM25 index: each passage's analysis from lexical.json when it still describes it, else analysed now
+    const lexicalKey = await lexicalCacheKey(this.terms.hash);
+    const lexicalPath = join(this.indexDir, LEXICAL);
+    const cachedLexical = lexicalKey && reuse ? await readLexicalCache(lexicalPath, lexicalKey) : new Map<number, { hash: string; entry: LexicalEntry }>();
+    const lexicalEntries = new Map<number, { hash: string; entry: LexicalEntry }>();
+    let analysed = 0;
     this.lexical = new LexicalIndex();
-    for (const p of passages) this.lexical.add(p.label, analysisTerms(analyse(p.text, this.terms, p.language)), nameStems(p.text, p.language));
+    for (const p of passages) {
+      const hash = passageHash(p.language, p.text);
+      let c = cachedLexical.get(p.label);
+      if (!c || c.hash !== hash) {
+        c = { hash, entry: { terms: analysisTerms(analyse(p.text, this.terms, p.language)), names: nameStems(p.text, p.language) } };
+        analysed++;
+      }
+      lexicalEntries.set(p.label, c);
+      this.lexical.add(p.label, c.entry.terms, c.entry.names);
+    }
+    const lexicalChanged = lexicalKey !== undefined && (analysed > 0 || cachedLexical.size !== lexicalEntries.size);
 
     const cache: ParseCache = {};
     for (const f of folder.files) if (f.cache) cache[f.file] = f.cache;
@@ -186,9 +207,10 @@ export class KnowledgeIndex {
     const vectorsChanged = !reuse || toEmbed.length > 0 || removedLabels > 0 || !existsSync(join(this.indexDir, VECTORS));
     let persistError: string | undefined;
     let saved = false;
-    if (this.options.persist !== false && (vectorsChanged || manifestJson !== previousRaw)) {
+    if (this.options.persist !== false && (vectorsChanged || manifestJson !== previousRaw || lexicalChanged)) {
       try {
-        await this.writeManifest(manifestJson, vectorsChanged ? index : undefined);
+        if (vectorsChanged || manifestJson !== previousRaw) await this.writeManifest(manifestJson, vectorsChanged ? index : undefined);
+        if (lexicalChanged) await writeLexicalCache(lexicalPath, lexicalKey!, lexicalEntries);
         saved = true;
       } catch (err) {
         // a read-only location must not stop retrieval: the index stays in memory for this process
@@ -198,7 +220,7 @@ export class KnowledgeIndex {
     const reports = folder.files.map((f) => f.report);
     if (!reuse && previous) for (const r of reports) if (r.status === 'unchanged') r.status = 'changed';
     return {
-      reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, rebuilt: !reuse,
+      reports, factCount: this.facts.size + this.calculators.size, embeddedPassages: toEmbed.length, analysedPassages: analysed, rebuilt: !reuse,
       filesRead: folder.filesRead, filesParsed: folder.filesParsed, saved, ...(persistError ? { persistError } : {}),
     };
   }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,13 +52,14 @@ describe('KnowledgeIndex', () => {
     const old = new Date(Date.now() - 3_600_000);
     for (const f of readdirSync(kb)) utimesSync(join(kb, f), old, old);
     const first = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
-    expect(await first.ingest()).toMatchObject({ filesRead: 7, filesParsed: 7, saved: true });
+    expect(await first.ingest()).toMatchObject({ filesRead: 7, filesParsed: 7, saved: true, embeddedPassages: 157, analysedPassages: 157 });
+    expect(existsSync(join(first.indexDir, 'lexical.json'))).toBe(true);
     const manifestMtimeMs = statSync(join(first.indexDir, 'manifest.json')).mtimeMs;
     const vectorsMtimeMs = statSync(join(first.indexDir, 'vectors.hnsw')).mtimeMs;
 
     const again = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
     const r = await again.ingest();
-    expect(r).toMatchObject({ filesRead: 0, filesParsed: 0, embeddedPassages: 0, saved: false, rebuilt: false, factCount: 136 });
+    expect(r).toMatchObject({ filesRead: 0, filesParsed: 0, embeddedPassages: 0, analysedPassages: 0, saved: false, rebuilt: false, factCount: 136 });
     expect(r.reports.every((x) => x.status === 'unchanged' && x.cached === true)).toBe(true);
     expect([...again.facts.entries()]).toEqual([...first.facts.entries()]);
     expect(statSync(join(first.indexDir, 'manifest.json')).mtimeMs).toBe(manifestMtimeMs);
@@ -71,10 +72,26 @@ describe('KnowledgeIndex', () => {
     writeFileSync(join(kb, 'faq.md'), '\n- Support is also open on Saturdays. [F-998]\n', { flag: 'a' });
     utimesSync(join(kb, 'faq.md'), old, new Date(Date.now() - 60_000));
     const third = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
-    expect(await third.ingest()).toMatchObject({ filesRead: 1, filesParsed: 1, saved: true });
+    const r3 = await third.ingest();
+    expect(r3).toMatchObject({ filesRead: 1, filesParsed: 1, saved: true });
+    // only the changed file's passages are analysed (and embedded) again
+    expect(r3.analysedPassages).toBe(r3.embeddedPassages);
+    expect(r3.analysedPassages).toBeGreaterThan(20);
+    expect(r3.analysedPassages).toBeLessThan(40);
     expect(third.facts.get('F-998')!.text).toBe('Support is also open on Saturdays.');
     const fourth = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
-    expect(await fourth.ingest()).toMatchObject({ filesRead: 0, filesParsed: 0, saved: false });
+    expect(await fourth.ingest()).toMatchObject({ filesRead: 0, filesParsed: 0, analysedPassages: 0, saved: false });
+    expect((await new HybridRetriever(fourth).search({ text: 'open on Saturdays', k: 1 }))[0].fact.id).toBe('F-998');
+
+    // a lexical entry that no longer describes its passage is not used: that passage is analysed again
+    const lexicalPath = join(first.indexDir, 'lexical.json');
+    const lexical = JSON.parse(readFileSync(lexicalPath, 'utf8'));
+    const [label] = Object.keys(lexical.passages);
+    lexical.passages[label] = { ...lexical.passages[label], h: 'other text', t: [['w:bogus', 1]] };
+    writeFileSync(lexicalPath, JSON.stringify(lexical));
+    const fifth = new KnowledgeIndex({ kbDir: kb, embedder: new CountingEmbedder(), terms });
+    expect(await fifth.ingest()).toMatchObject({ analysedPassages: 1, saved: true });
+    expect(fifth.lexical.search(new Map([['w:bogus', 1]])).size).toBe(0);
     expect(fourth.facts.get('F-998')!.text).toBe('Support is also open on Saturdays.');
   });
 
