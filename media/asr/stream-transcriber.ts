@@ -7,8 +7,9 @@ import type { Role } from '../../sidecar/sip/siprec-types.js';
 import type { PcmFrame } from '../stream-pipeline-types.js';
 import { OUTPUT_SAMPLE_RATE_HZ } from '../stream-pipeline-types.js';
 import { frameG711 } from '../codecs/g711-encode.js';
-import type { AsrEncoding, AsrEvent, AsrFinalEvent, AsrProvider, AsrSession, AsrWord } from './asr-provider.js';
+import type { AsrEncoding, AsrEvent, AsrProvider, AsrSession } from './asr-provider.js';
 import { SessionTimeline } from './session-timeline.js';
+import { TurnAssembler, type AssembledTurn } from './turn-assembler.js';
 import { SpeechEndDetector, type VadEvent, type VadOptions } from './vad.js';
 import type { VadPool, VadStream } from './vad-pool.js';
 
@@ -59,17 +60,6 @@ export type StreamTranscriberEvents = {
   close: [{ reason: string }];
 };
 
-interface Run {
-  speaker?: number;
-  words: AsrWord[];
-  texts: string[];
-  startMs: number;
-  endMs: number;
-  confidence: number;
-  pieces: number;
-  language: string;
-}
-
 /**
  * Binds one stream's 16 kHz PCM frames to an {@link AsrSession} and its events to the call's
  * {@link Transcript}: maps session times to call times (holds make the stream's time jump), joins a
@@ -92,7 +82,7 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
   #participantId: string | undefined;
   #vad: SpeechEndDetector | undefined;
   #vadStream: VadStream | undefined;
-  #run: Run | undefined;
+  readonly #turns: TurnAssembler;
   #speakerRoles = new Map<number, 'agent' | 'customer'>();
   #state: 'open' | 'finishing' | 'closed' = 'open';
   #reader: Promise<void>;
@@ -111,6 +101,10 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     this.#mixed = options.role === 'mixed';
     this.#role = options.role;
     this.#participantId = options.participantId;
+    this.#turns = new TurnAssembler({
+      interim: (turn) => this.#o.transcript.interim(this.#update(turn)),
+      final: (turn) => this.#onFinal(turn),
+    }, () => this.#mixed);
     for (const [k, v] of Object.entries(options.speakerRoles ?? {})) this.#speakerRoles.set(Number(k), v);
     const diarize = this.#mixed && options.provider.capabilities.diarization;
     if (this.#mixed && !diarize) {
@@ -204,7 +198,7 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     }
     this.#vadStream?.close();
     if (this.#state === 'closed') this.#o.transcript.discardOpen(this.#o.streamLabel);
-    else this.#closeRun();
+    else this.#turns.close();
     this.#o.transcript.discardOpen(this.#o.streamLabel);
     this.#state = 'closed';
     this.safeEmit('close', { reason: this.#closeReason });
@@ -214,13 +208,13 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     switch (ev.type) {
       case 'interim':
         // an interim's own start is its audio window's (leading silence included): the first word is where speech starts
-        this.#interim(ev.words, ev.text, ev.words[0]?.startMs ?? ev.startMs, ev.endMs, ev.confidence, ev.language);
+        this.#turns.interim(ev.words, ev.text, ev.words[0]?.startMs ?? ev.startMs, ev.endMs, ev.confidence, ev.language);
         break;
       case 'final':
-        this.#final(ev);
+        this.#turns.final(ev);
         break;
       case 'utterance-end':
-        this.#closeRun();
+        this.#turns.close();
         break;
       case 'speech-started':
         break;
@@ -243,57 +237,14 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     return { component: 'asr', streamLabel: this.#o.streamLabel, provider: this.#o.provider.name, category, retrying, detail };
   }
 
-  /** Adds a final piece; closes the utterance at a speaker change and at the end of the turn. */
-  #final(ev: AsrFinalEvent): void {
-    const byWords = ev.words.length > 0;
-    if (byWords) {
-      for (const w of ev.words) {
-        const speaker = this.#mixed ? w.speaker : undefined;
-        if (this.#run && this.#run.speaker !== speaker) this.#closeRun();
-        const run = (this.#run ??= this.#newRun(speaker, w.startMs, ev.language));
-        run.words.push(w);
-        run.endMs = w.endMs;
-        run.confidence += w.confidence;
-        run.pieces++;
-      }
-    } else if (ev.text.trim()) {
-      const run = (this.#run ??= this.#newRun(undefined, ev.startMs, ev.language));
-      run.texts.push(ev.text.trim());
-      run.endMs = ev.endMs;
-      run.confidence += ev.confidence;
-      run.pieces++;
-    }
-    if (ev.endOfUtterance || ev.fromFinalize) this.#closeRun();
-    else if (this.#run) this.#interim([], '', this.#run.endMs, this.#run.endMs, 1, ev.language);
-  }
-
-  #newRun(speaker: number | undefined, startMs: number, language: string): Run {
-    return { speaker, words: [], texts: [], startMs, endMs: startMs, confidence: 0, pieces: 0, language };
-  }
-
-  #closeRun(): void {
-    const run = this.#run;
-    if (!run) return;
-    this.#run = undefined;
-    const text = runText(run);
-    const wall = this.#timeline.wallAt(run.endMs);
+  /** A closed utterance goes to the transcript with its ASR delay (wall clock since its last audio was written). */
+  #onFinal(turn: AssembledTurn): void {
+    const wall = this.#timeline.wallAt(turn.endMs);
     const asrDelayMs = wall === undefined ? undefined : Math.max(0, Math.round(performance.now() - wall));
-    this.#o.transcript.final(this.#update(run.words, text, run.startMs, run.endMs, run.confidence / Math.max(1, run.pieces), run.language, run.speaker), asrDelayMs);
+    this.#o.transcript.final(this.#update(turn), asrDelayMs);
   }
 
-  /** Shows the open utterance: finalized pieces so far plus the interim hypothesis. */
-  #interim(words: AsrWord[], text: string, startMs: number, endMs: number, confidence: number, language: string): void {
-    const run = this.#run;
-    const speaker = this.#mixed ? (words.at(-1)?.speaker ?? run?.speaker) : undefined;
-    if (run && run.speaker !== speaker) this.#closeRun();
-    const base = this.#run;
-    const all = base ? [...base.words, ...words] : words;
-    const fullText = [base ? runText(base) : '', text].filter(Boolean).join(' ');
-    if (!fullText) return;
-    this.#o.transcript.interim(this.#update(all, fullText, base?.startMs ?? startMs, Math.max(endMs, base?.endMs ?? 0), confidence, language, speaker));
-  }
-
-  #update(words: AsrWord[], text: string, startMs: number, endMs: number, confidence: number, language: string, speaker?: number): UtteranceUpdate {
+  #update({ words, text, startMs, endMs, confidence, language, speaker }: AssembledTurn): UtteranceUpdate {
     const call = (t: number) => Math.round(this.#o.streamOffsetMs + this.#timeline.toStreamMs(t));
     const role: Role = this.#mixed && speaker !== undefined ? this.#roleOf(speaker) : this.#role;
     return {
@@ -326,8 +277,4 @@ export class StreamTranscriber extends EnhancedEmitter<StreamTranscriberEvents> 
     this.#speakerRoles.set(speaker, role);
     return role;
   }
-}
-
-function runText(run: Run): string {
-  return run.words.length ? run.words.map((w) => w.text).join(' ') : run.texts.join(' ');
 }
