@@ -13,8 +13,8 @@ import { sipSchema } from './schema-sip.js';
 
 /**
  * The configuration schema. `config/modsvar.yaml` documents every key; environment variables override
- * it (see {@link ../config/load-config.ts}). Each section lives next to the code that reads it, as a
- * zod object with defaults, so an empty file is a valid configuration for a local trial.
+ * it (see `load-config.ts`). Each section is a zod object with documented defaults in its own
+ * `schema-<section>.ts` beside this file, so an empty file is a valid configuration for a local trial.
  */
 
 export { apiOidcSchema, apiSchema, apiTokenSchema, type ApiConfig, type ApiTokenConfig } from './schema-api.js';
